@@ -2,4 +2,5 @@ import type { Command } from './command.ts';
 
 /** Every CLI command, loaded lazily so that `mixtape --help` stays fast. Add one line per command. */
 export const commands: Record<string, () => Promise<Command>> = {
+  render: async () => (await import('./commands/render.ts')).default,
 };

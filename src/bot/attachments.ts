@@ -1,0 +1,118 @@
+/**
+ * Member uploads: checked by name and declared size BEFORE any download, then fetched with a
+ * byte cap and a timeout, then checked again (MIDI magic, zip bounds).
+ */
+import type { Attachment } from 'discord.js';
+import { unzipSync } from 'fflate';
+import { MixtapeError } from '../engine/errors.ts';
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const MIDI_EXT = /\.(mid|midi|kar|smf)$/i;
+
+/** True for a MIDI file name. @example isMidiName('a.MID') // true */
+export const isMidiName = (name: string): boolean => MIDI_EXT.test(name);
+
+/** True for a zip file name. @example isZipName('songs.zip') // true */
+export const isZipName = (name: string): boolean => /\.zip$/i.test(name);
+
+/** Human size. @example formatBytes(1536) // '1.5 KB' */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** Refuses an attachment by its name and declared size; nothing is downloaded. */
+export function checkUpload(a: Pick<Attachment, 'name' | 'size'>, kind: 'midi' | 'midi-or-zip', limits: { maxMidiBytes: number; maxZipBytes: number }): 'midi' | 'zip' {
+  const zip = kind === 'midi-or-zip' && isZipName(a.name);
+  if (!zip && !isMidiName(a.name)) {
+    const want = kind === 'midi' ? 'a MIDI file (.mid or .midi)' : 'MIDI files (.mid) or one .zip of MIDI files';
+    throw new MixtapeError('NOT_MIDI', `"${a.name}" is not a MIDI file. Please attach ${want}.`);
+  }
+  const max = zip ? limits.maxZipBytes : limits.maxMidiBytes;
+  if (a.size > max) {
+    throw new MixtapeError('TOO_LARGE', `"${a.name}" is ${formatBytes(a.size)}; the limit is ${formatBytes(max)}. Please attach a smaller file.`);
+  }
+  return zip ? 'zip' : 'midi';
+}
+
+/** Downloads a URL with a byte cap and a timeout; never buffers more than `maxBytes`. */
+export async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    throw new MixtapeError('UNAVAILABLE', 'Could not download the attachment from Discord. Please try again.');
+  }
+  if (!res.ok || !res.body) throw new MixtapeError('UNAVAILABLE', 'Could not download the attachment from Discord. Please try again.');
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) {
+    await res.body.cancel().catch(() => undefined);
+    throw new MixtapeError('TOO_LARGE', `The attachment is larger than ${formatBytes(maxBytes)}.`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of res.body) {
+      total += chunk.length;
+      if (total > maxBytes) throw new MixtapeError('TOO_LARGE', `The attachment is larger than ${formatBytes(maxBytes)}.`);
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof MixtapeError) throw e;
+    throw new MixtapeError('UNAVAILABLE', 'The attachment download timed out. Please try again.');
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+/** True when the bytes start like a Standard MIDI File. */
+export const looksLikeMidi = (b: Uint8Array): boolean => b.length >= 14 && b[0] === 0x4d && b[1] === 0x54 && b[2] === 0x68 && b[3] === 0x64;
+
+/** Refuses bytes that are not a MIDI file. */
+export function assertMidi(name: string, bytes: Uint8Array): void {
+  if (!looksLikeMidi(bytes)) throw new MixtapeError('NOT_MIDI', `"${name}" is not a valid MIDI file (it has no MIDI header). Please export it again as .mid.`);
+}
+
+/** The MIDI files inside a zip, bounded in count and unpacked size (zip bombs are refused). */
+export function unzipMidi(zip: Uint8Array, limits: { maxZipEntries: number; maxUnzippedBytes: number; maxMidiBytes: number }): UploadedFile[] {
+  let entries = 0;
+  let declared = 0;
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(zip, {
+      filter: (f) => {
+        if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/') || !isMidiName(f.name)) return false;
+        entries++;
+        declared += f.originalSize;
+        if (entries > limits.maxZipEntries) throw new MixtapeError('TOO_LARGE', `The zip holds more than ${limits.maxZipEntries} MIDI files.`);
+        if (f.originalSize > limits.maxMidiBytes || declared > limits.maxUnzippedBytes) {
+          throw new MixtapeError('TOO_LARGE', `The zip unpacks to more than ${formatBytes(limits.maxUnzippedBytes)} or holds a MIDI file over ${formatBytes(limits.maxMidiBytes)}.`);
+        }
+        return true;
+      },
+    });
+  } catch (e) {
+    if (e instanceof MixtapeError) throw e;
+    throw new MixtapeError('BAD_ARGUMENT', 'The zip file is damaged. Please make a new .zip of your MIDI files.');
+  }
+  const out: UploadedFile[] = [];
+  let total = 0;
+  for (const [path, bytes] of Object.entries(files)) {
+    total += bytes.length; // the real size, in case the header lied
+    if (bytes.length > limits.maxMidiBytes || total > limits.maxUnzippedBytes) throw new MixtapeError('TOO_LARGE', 'The zip unpacks to too much data.');
+    if (looksLikeMidi(bytes)) out.push({ name: path.split('/').pop() ?? path, bytes });
+  }
+  if (!out.length) throw new MixtapeError('NOT_MIDI', 'The zip holds no MIDI files. Put .mid files in it and try again.');
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * Starting and stopping the bot: a discord.js Client (REST base configurable, so tests can
+ * point it at a fake Discord), command registration, the dispatcher and voice.
+ */
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { BotCommand, BotConfig, BotContext, BotDeps } from './types.ts';
+import { DEFAULT_LIMITS } from './types.ts';
+import { commands as allCommands } from './commands/index.ts';
+import { dispatch } from './dispatch.ts';
+import { registerCommands } from './register.ts';
+import { AudioCache } from './voice/audio-cache.ts';
+import { VoiceManager } from './voice/manager.ts';
+import { audioLoader } from './voice/loader.ts';
+
+export interface RunningBot {
+  client: Client;
+  ctx: BotContext;
+  /** 'registered' or 'unchanged'. */
+  registration: string;
+  /** Leaves voice, waits for running handlers, logs out. Does not close the store or queue. */
+  stop(): Promise<void>;
+}
+
+/** Logs in, registers the commands (when changed) and starts answering interactions. */
+export async function startBot(config: BotConfig, deps: BotDeps, commands: readonly BotCommand[] = allCommands): Promise<RunningBot> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
+  });
+  const audio = new AudioCache(deps.limits?.audioCacheBytes ?? DEFAULT_LIMITS.audioCacheBytes);
+  const voice = new VoiceManager({ client, log: deps.log, load: audioLoader({ client, store: deps.store, studio: deps.studio, audio }) });
+  const ctx: BotContext = {
+    client, store: deps.store, queue: deps.queue, studio: deps.studio, log: deps.log,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, commands,
+  };
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (i) => {
+    const p = dispatch(i, ctx).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
+  client.on(Events.VoiceStateUpdate, (oldState, newState) => voice.onVoiceStateUpdate(oldState, newState));
+  client.on(Events.Error, (err) => deps.log.error({ err: err.message }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (_e, shard) => deps.log.warn({ shard }, 'gateway disconnected'));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(config.discordToken);
+  await ready;
+  const appId = client.application!.id;
+  const registration = await registerCommands(client.rest, appId, commands.map((c) => c.data), config.devGuildId || undefined);
+  deps.log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, registration, scope: config.devGuildId ? 'guild' : 'global' }, 'bot ready');
+
+  return {
+    client,
+    ctx,
+    registration,
+    async stop() {
+      voice.destroyAll();
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 5000))]);
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The path every new piece takes (/compose, /continue, the variation and extend buttons):
+ * queue the work (a full queue answers at once, ephemerally), defer within 3 s, show the
+ * queue position and progress, then post the track message and remember it.
+ */
+import type { RepliableInteraction } from 'discord.js';
+import { MixtapeError } from '../engine/errors.ts';
+import type { ComposeRequest, ComposeResult, PersonalModelRef } from '../studio/types.ts';
+import type { Store, TrackRecord } from '../storage/types.ts';
+import type { BotContext } from './types.ts';
+import { followJob, progressReply } from './progress.ts';
+import { replyError } from './replies.ts';
+import { trackMessage } from './track-message.ts';
+
+/** What to compose; the model and primer are loaded inside the job (they may be slow). */
+export interface ComposePlan {
+  request: Omit<ComposeRequest, 'model' | 'primerMidi' | 'formats'>;
+  /** A model name or id as the member typed it (their own or one shared in the guild). */
+  modelName?: string;
+  /** A model by id, owned by `modelOwnerId` (when re-using a track's settings). */
+  modelId?: string | null;
+  modelOwnerId?: string;
+  /** The MIDI to continue, fetched lazily. */
+  primer?: () => Promise<Uint8Array>;
+  parentTrackId?: string;
+  /** The verb shown while working. */
+  verb?: string;
+}
+
+const knownMembers = new WeakMap<Store, Set<string>>();
+
+/** Makes sure the user and guild rows exist (once per process). */
+export async function ensureMember(store: Store, userId: string, userName: string, guildId: string): Promise<void> {
+  let known = knownMembers.get(store);
+  if (!known) knownMembers.set(store, (known = new Set()));
+  const key = `${guildId}/${userId}`;
+  if (known.has(key)) return;
+  await store.upsertUser(userId, userName);
+  await store.upsertGuild(guildId);
+  known.add(key);
+}
+
+/** Loads the model the plan names; null when it uses a genre model. */
+async function resolveModel(ctx: BotContext, plan: ComposePlan, userId: string, guildId: string): Promise<PersonalModelRef | undefined> {
+  if (plan.modelName) {
+    const record = await ctx.store.getModel(plan.modelName, userId, guildId);
+    if (!record) throw new MixtapeError('UNKNOWN_MODEL', `You have no model named "${plan.modelName}" (and none is shared with this server). See /models list.`);
+    return { id: record.id, name: record.name, bytes: await ctx.store.getModelWeights(record.id) };
+  }
+  if (plan.modelId) {
+    const record = await ctx.store.getModel(plan.modelId, plan.modelOwnerId ?? userId, guildId);
+    if (!record) throw new MixtapeError('UNKNOWN_MODEL', 'The model of this track was deleted, so it cannot be used again.');
+    return { id: record.id, name: record.name, bytes: await ctx.store.getModelWeights(record.id) };
+  }
+  return undefined;
+}
+
+/** Runs a composition for the interaction and posts the result. Never throws. */
+export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, plan: ComposePlan): Promise<void> {
+  const guildId = i.guildId!;
+  let open!: () => void;
+  let shut!: (e: unknown) => void;
+  const gate = new Promise<void>((resolve, reject) => { open = resolve; shut = reject; });
+  gate.catch(() => undefined);
+  let modelId: string | null = null;
+  let job;
+  try {
+    job = ctx.queue.submit<ComposeResult>({
+      userId: i.user.id,
+      guildId,
+      kind: 'compose',
+      run: async (jc) => {
+        await gate; // the reply must be deferred before anything is shown
+        const model = await resolveModel(ctx, plan, i.user.id, guildId);
+        modelId = model?.id ?? null;
+        const primerMidi = plan.primer ? await plan.primer() : undefined;
+        return ctx.studio.composeTrack(
+          { ...plan.request, model, primerMidi, formats: ['ogg'] },
+          (p) => jc.reportProgress(p.fraction, p.detail ?? p.stage),
+        );
+      },
+    });
+  } catch (e) {
+    await replyError(i, e, ctx.log); // e.g. LIMIT: answered at once, ephemerally
+    return;
+  }
+  job.promise.catch(() => undefined);
+  try {
+    await i.deferReply();
+  } catch (e) {
+    shut(e);
+    ctx.log.warn({ err: (e as Error).message }, 'could not defer the reply');
+    return;
+  }
+  open();
+  const reply = progressReply(i, ctx.limits.progressEditMs);
+  const position = ctx.queue.position(job.id);
+  if (position > 0) reply.show(`⏳ Waiting in the queue: position **${position}**.`);
+  const unsubscribe = followJob(ctx.queue, job.id, reply, plan.verb ?? 'Composing');
+  try {
+    const result = await job.promise;
+    unsubscribe();
+    await reply.finish();
+    await ensureMember(ctx.store, i.user.id, i.user.username, guildId);
+    const track = await ctx.store.createTrack({
+      guildId,
+      authorId: i.user.id,
+      title: result.title,
+      genre: result.genre,
+      modelId,
+      bars: result.bars,
+      tempo: result.tempo,
+      seed: result.seed,
+      temperature: result.temperature,
+      instrument: result.instrument,
+      params: { ...(plan.request.topP !== undefined ? { topP: plan.request.topP } : {}), continued: Boolean(plan.primer), durationSeconds: result.durationSeconds },
+      midi: result.midi,
+      parentTrackId: plan.parentTrackId ?? null,
+    });
+    ctx.audio.set(track.id, { pcm: result.pcm, ogg: result.audio.find((a) => a.format === 'ogg')?.bytes });
+    const message = await i.editReply(trackMessage(track, result, { up: 0, down: 0, score: 0 }));
+    await ctx.store.setTrackMessage(track.id, message.channelId, message.id);
+    ctx.log.info({ trackId: track.id, guildId, ms: result.timings }, 'track posted');
+  } catch (e) {
+    unsubscribe();
+    await reply.finish();
+    await replyError(i, e, ctx.log);
+  }
+}
+
+/** The settings of a stored track, for "variation" (new seed) and "extend" (continue it). */
+export function planFromTrack(track: TrackRecord, seed: number, extend: boolean, bars = 8): ComposePlan {
+  return {
+    request: {
+      genre: track.genre,
+      bars: extend ? bars : track.bars,
+      temperature: track.temperature,
+      tempo: track.tempo,
+      instrument: track.instrument,
+      seed,
+      ...(typeof track.params.topP === 'number' ? { topP: track.params.topP } : {}),
+    },
+    modelId: track.modelId,
+    modelOwnerId: track.authorId,
+    primer: extend ? async () => track.midi : undefined,
+    parentTrackId: track.id,
+    verb: extend ? 'Extending' : 'Composing a variation',
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The bot's own contracts: what it needs from the outside (store, queue, studio, logger)
+ * and what every slash command module looks like.
+ */
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Store } from '../storage/types.ts';
+import type { JobQueue } from '../queue/types.ts';
+import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../studio/types.ts';
+import type { VoiceManager } from './voice/manager.ts';
+import type { AudioCache } from './voice/audio-cache.ts';
+
+/** Progress as any studio stage reports it (compose stages or training epochs). */
+export interface StudioProgress {
+  fraction: number;
+  stage?: string;
+  detail?: string;
+  epoch?: number;
+  epochs?: number;
+  loss?: number;
+}
+
+/** The music, reached only through the studio facade (injected so tests can swap it). */
+export interface Studio {
+  composeTrack(req: ComposeRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult>;
+  trainPersonal(req: TrainRequest, onProgress?: (p: StudioProgress) => void): Promise<TrainResult>;
+  listGenres(): string[];
+  listInstruments(): string[];
+  /** Optional: stored MIDI -> 48 kHz stereo s16 PCM, for voice when the audio is no longer cached. */
+  renderPcm?(midi: Uint8Array, opts: { instrument?: string; tempo?: number }): Promise<Int16Array>;
+}
+
+/** Bounds on user input; all sizes in bytes. */
+export interface BotLimits {
+  maxMidiBytes: number;
+  maxZipBytes: number;
+  maxTrainFiles: number;
+  maxZipEntries: number;
+  maxUnzippedBytes: number;
+  downloadTimeoutMs: number;
+  /** Minimum milliseconds between two progress edits of one reply. */
+  progressEditMs: number;
+  /** Seconds of training a /train may use. */
+  trainSeconds: number;
+  /** Bytes of audio kept in memory for voice playback. */
+  audioCacheBytes: number;
+}
+
+export const DEFAULT_LIMITS: BotLimits = {
+  maxMidiBytes: 1024 * 1024,
+  maxZipBytes: 8 * 1024 * 1024,
+  maxTrainFiles: 8,
+  maxZipEntries: 200,
+  maxUnzippedBytes: 32 * 1024 * 1024,
+  downloadTimeoutMs: 15000,
+  progressEditMs: 1500,
+  trainSeconds: 300,
+  audioCacheBytes: 256 * 1024 * 1024,
+};
+
+/** What `startBot` needs besides the config. */
+export interface BotDeps {
+  store: Store;
+  queue: JobQueue;
+  studio: Studio;
+  log: Logger;
+  limits?: Partial<BotLimits>;
+}
+
+/** What every handler receives. */
+export interface BotContext {
+  client: Client;
+  store: Store;
+  queue: JobQueue;
+  studio: Studio;
+  log: Logger;
+  limits: BotLimits;
+  voice: VoiceManager;
+  audio: AudioCache;
+  commands: readonly BotCommand[];
+}
+
+/** One slash command: its definition and handlers (one file per command). */
+export interface BotCommand {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}
+
+/** The bot's settings (mapped from the app config by main.ts). */
+export interface BotConfig {
+  discordToken: string;
+  /** REST base, e.g. https://discord.com/api or a local fake's http://127.0.0.1:PORT/api. */
+  discordApiUrl?: string;
+  /** Register commands in this guild only (instant) instead of globally. */
+  devGuildId?: string;
+}

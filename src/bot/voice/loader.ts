@@ -1,0 +1,49 @@
+/**
+ * Where a queued track's audio comes from: the in-memory cache, else the Ogg/Opus file on the
+ * track's Discord message, else a fresh render of the stored MIDI (when the studio offers it).
+ */
+import type { Client } from 'discord.js';
+import { MixtapeError } from '../../engine/errors.ts';
+import type { Store, TrackRecord } from '../../storage/types.ts';
+import type { Studio } from '../types.ts';
+import { download } from '../attachments.ts';
+import type { AudioCache, TrackAudio } from './audio-cache.ts';
+import type { AudioLoader } from './player.ts';
+
+const MAX_OGG_BYTES = 12 * 1024 * 1024;
+
+/** True when an Ogg file carries Opus (the only Ogg the player can stream without ffmpeg). */
+export const isOggOpus = (b: Uint8Array): boolean =>
+  b.length > 40 && Buffer.from(b.subarray(0, 4)).toString('latin1') === 'OggS' && Buffer.from(b.subarray(0, 200)).includes('OpusHead');
+
+/** The Ogg/Opus attachment of the track's message, or null. */
+async function oggFromMessage(client: Client, track: TrackRecord): Promise<Uint8Array | null> {
+  if (!track.channelId || !track.messageId) return null;
+  try {
+    const channel = await client.channels.fetch(track.channelId);
+    if (!channel || !channel.isTextBased()) return null;
+    const message = await channel.messages.fetch(track.messageId);
+    const file = message.attachments.find((a) => a.name.endsWith('.ogg'));
+    if (!file) return null;
+    const bytes = await download(file.url, MAX_OGG_BYTES, 15000);
+    return isOggOpus(bytes) ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The audio loader used by the voice players. */
+export function audioLoader(deps: { client: Client; store: Store; studio: Studio; audio: AudioCache }): AudioLoader {
+  return async (item) => {
+    const cached = deps.audio.get(item.trackId);
+    if (cached) return cached;
+    const track = await deps.store.getTrack(item.trackId);
+    if (!track) throw new MixtapeError('NOT_FOUND', 'This track was deleted.');
+    const ogg = await oggFromMessage(deps.client, track);
+    let audio: TrackAudio | null = ogg ? { ogg } : null;
+    if (!audio && deps.studio.renderPcm) audio = { pcm: await deps.studio.renderPcm(track.midi, { instrument: track.instrument, tempo: track.tempo }) };
+    if (!audio) throw new MixtapeError('NOT_FOUND', 'The audio of this track is no longer available.');
+    deps.audio.set(item.trackId, audio);
+    return audio;
+  };
+}

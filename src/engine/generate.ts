@@ -1,0 +1,108 @@
+/**
+ * Generation: run a step model event by event with its state carried from step to step
+ * (never re-reading a whole window per note), several takes as one batch, optionally
+ * continuing a primer, until exactly the requested number of bars is written.
+ */
+import type { Codec, SampleOptions, Sequence } from './models/codecs/codec.ts';
+import type { StepModel } from './models/stepModel.ts';
+import { createRng } from './random.ts';
+import { logSoftmax, sampleIndex } from './sampling.ts';
+
+export interface GenerateOptions {
+  model: StepModel;
+  codec: Codec;
+  /** New bars to write after the primer. */
+  bars: number;
+  stepsPerBar: number;
+  /** Events to continue; its bars come first in the result. */
+  primer?: Sequence;
+  /** Relative frequencies of first events in the training data, used when there is no primer. */
+  firstEvents?: Record<string, number>;
+  temperature?: number;
+  topP?: number;
+  pitchClasses?: ReadonlySet<number>;
+  seed?: number;
+  /** Independent takes generated together as one batch. */
+  takes?: number;
+  /** Beam search: keep this many hypotheses (1 = plain sampling). */
+  beamSize?: number;
+  branchFactor?: number;
+  stepsPerIteration?: number;
+}
+
+export interface Take {
+  sequence: Sequence;
+  /** Sum of log-probabilities of the generated events. */
+  logProb: number;
+  /** Bars of the primer (0 without one); the result has primerBars + bars bars. */
+  primerBars: number;
+}
+
+/** A safety bound: no take may run away (e.g. a polyphonic model that never closes a bar). */
+const MAX_EVENTS_PER_BAR = 256;
+
+/** First event: sampled from the training data's openings. */
+function firstEvent(opts: GenerateOptions, rng: { next(): number }): number {
+  const entries = Object.entries(opts.firstEvents ?? {});
+  if (entries.length === 0) return 0;
+  const total = entries.reduce((s, [, c]) => s + c, 0);
+  return Number(entries[sampleIndex(entries.map(([, c]) => c / total), rng)][0]);
+}
+
+/**
+ * Generates `takes` sequences as one batch (or the best beam). Deterministic for a seed.
+ * @example generate({ model, codec, bars: 16, stepsPerBar: 16, seed: 7 })[0].sequence.tokens
+ */
+export function generate(opts: GenerateOptions): Take[] {
+  const rng = createRng(opts.seed ?? 0);
+  const beam = Math.max(1, opts.beamSize ?? 1);
+  const branch = beam > 1 ? Math.max(1, opts.branchFactor ?? 2) : 1;
+  const streams = beam > 1 ? beam : Math.max(1, opts.takes ?? 1);
+  const stepsPerBar = opts.primer?.stepsPerBar ?? opts.stepsPerBar;
+  const base: Sequence = opts.primer
+    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
+    : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
+  const primerBars = opts.primer ? primerBarsOf(opts.codec, base) : 0;
+  const targetBars = primerBars + opts.bars;
+  const sample: SampleOptions = { temperature: opts.temperature ?? 1, topP: opts.topP ?? 1, pitchClasses: opts.pitchClasses, rng };
+
+  let seqs = Array.from({ length: streams }, () => ({ ...base, tokens: [...base.tokens] }));
+  let logProbs = new Array<number>(streams).fill(0);
+  opts.model.reset(streams);
+  // Warm the state on all but the last known event; the last one is fed in the loop.
+  for (let t = 0; t < base.tokens.length - 1; t++) opts.model.step(seqs.map((s) => opts.codec.input(s, t)));
+
+  const maxEvents = base.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
+  const done = () => seqs.every((s) => opts.codec.barsElapsed(s) >= targetBars || s.tokens.length >= maxEvents);
+  let sinceBeamCut = 0;
+  while (!done()) {
+    const logits = opts.model.step(seqs.map((s) => opts.codec.input(s, s.tokens.length - 1)));
+    seqs.forEach((s, i) => {
+      if (opts.codec.barsElapsed(s) >= targetBars || s.tokens.length >= maxEvents) return;
+      const event = opts.codec.sample(logits[i], s, sample);
+      logProbs[i] += opts.codec.eventLogProb(logits[i].map((l) => logSoftmax(l, sample.temperature)), s, event);
+      s.tokens.push(event);
+    });
+    if (beam > 1 && ++sinceBeamCut >= (opts.stepsPerIteration ?? 4)) {
+      sinceBeamCut = 0;
+      ({ seqs, logProbs } = cutBeams(opts.model, seqs, logProbs, beam, branch));
+    }
+  }
+  const takes = seqs.map((sequence, i) => ({ sequence, logProb: logProbs[i], primerBars }));
+  return beam > 1 ? [takes.sort((a, b) => b.logProb - a.logProb)[0]] : takes;
+}
+
+/** Bars a primer occupies: its last note's bar counts even when it ends inside the bar. */
+function primerBarsOf(codec: Codec, seq: Sequence): number {
+  const { notes } = codec.toNotes(seq);
+  const end = notes.reduce((m, n) => Math.max(m, n.start + n.duration), 0);
+  return Math.max(codec.barsElapsed(seq), Math.ceil(end / (seq.stepsPerBar / 4) - 1e-6));
+}
+
+/** Keeps the `beam` most likely streams and branches each `branch` times. */
+function cutBeams(model: StepModel, seqs: Sequence[], logProbs: number[], beam: number, branch: number) {
+  const order = logProbs.map((_, i) => i).sort((a, b) => logProbs[b] - logProbs[a]).slice(0, Math.ceil(beam / branch));
+  const keep = order.flatMap((i) => new Array<number>(branch).fill(i)).slice(0, beam);
+  model.reorder(keep);
+  return { seqs: keep.map((i) => ({ ...seqs[i], tokens: [...seqs[i].tokens] })), logProbs: keep.map((i) => logProbs[i]) };
+}

@@ -1,0 +1,60 @@
+/**
+ * A codec is the bridge between music and a network: it names the network's inputs and
+ * softmax heads for one encoding, builds per-step inputs and labels, turns head outputs back
+ * into event probabilities, and turns events into notes. Plain data in, plain data out.
+ */
+import type { Note } from '../../score.ts';
+
+/** One network input, as the nn layer describes it. */
+export type InputSpec = { kind: 'onehot'; size: number } | { kind: 'embedding'; size: number; dim: number } | { kind: 'dense'; size: number };
+
+/** A token sequence of one piece, with the metre it was written in. */
+export interface Sequence {
+  tokens: number[];
+  /** 16th steps per bar (16 for 4/4, 12 for 3/4 and 6/8). */
+  stepsPerBar: number;
+  /** The 16th step at which the first token starts (bar position of an anacrusis). */
+  startStep: number;
+}
+
+/** A network input value at one step: a class index or a feature vector. */
+export type InputValue = number | Float32Array;
+
+export interface SampleOptions {
+  temperature: number;
+  topP: number;
+  /** Allowed MIDI pitch classes (key/scale option); all when absent. */
+  pitchClasses?: ReadonlySet<number>;
+  rng: { next(): number };
+}
+
+export interface Codec {
+  name: string;
+  /** Size of the joint event vocabulary: what the Markov baseline models and NLL is measured over. */
+  vocab: number;
+  inputs: InputSpec[];
+  heads: number[];
+  /** True when events are notes (one event per note): note-level accuracies apply. */
+  noteLevel: boolean;
+  /** Network inputs for the event at position t. */
+  input(seq: Sequence, t: number): InputValue[];
+  /** Labels, one per head, of the event at position t. */
+  labels(seq: Sequence, t: number): number[];
+  /** Log-probability of `event` following seq.tokens, from per-head log-softmax outputs. */
+  eventLogProb(logp: Float64Array[], seq: Sequence, event: number): number;
+  /** The most likely next event (for next-event accuracy). */
+  mostLikely(logp: Float64Array[], seq: Sequence): number;
+  /** Draws the next event from per-head logits. */
+  sample(logits: Float32Array[], seq: Sequence, opts: SampleOptions): number;
+  /** Whole bars covered by the events so far. */
+  barsElapsed(seq: Sequence): number;
+  /** The events as notes (beats from the start of the first bar); drums come back flagged. */
+  toNotes(seq: Sequence): { notes: Note[]; drums: boolean };
+}
+
+/** Log of the sum of exponentials. @example logSumExp([0, 0]) // 0.693 */
+export function logSumExp(values: number[]): number {
+  const max = Math.max(...values);
+  if (max === -Infinity) return -Infinity;
+  return max + Math.log(values.reduce((s, v) => s + Math.exp(v - max), 0));
+}

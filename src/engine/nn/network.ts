@@ -1,0 +1,336 @@
+/**
+ * A sequence network described by plain JSON (NetSpec): per-step inputs (one-hot, embedding,
+ * dense features) concatenated, a fused LSTM stack (lstm.ts), optional bidirectional or
+ * attention variants, and one dense softmax head per output. Trained with Adam and global-norm
+ * gradient clipping; every tensor made in a step is disposed (tf.tidy).
+ *
+ * Variants:
+ * - bidirectional: a forward and a backward stack read the window; the heads read
+ *   [forward h at the last step ; backward h after reading the whole window backwards] and
+ *   predict ONLY the token after the window (the target at the last position).
+ * - attention n: scaled dot-product attention with a learned query projection Wq [H, H]:
+ *   q_t = h_t Wq, score_j = q_t . h_{t-j} / sqrt(H) for j = 1..n (only positions inside the
+ *   window during training: causal and windowed), softmax over j, context_t = sum_j a_j h_{t-j}
+ *   (zero when there is no earlier position). The heads read [h_t ; context_t].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LstmStack } from './lstm.ts';
+import { MixtapeError } from '../errors.ts';
+
+export type InputSpec = { kind: 'onehot'; size: number } | { kind: 'embedding'; size: number; dim: number } | { kind: 'dense'; size: number };
+
+export interface NetSpec {
+  inputs: InputSpec[];
+  hidden: number[];
+  bidirectional?: boolean;
+  attention?: number;
+  dropout: number;
+  heads: number[];
+}
+
+/** One training/evaluation batch: per input tokens [B*T] or features [B*T*size]; per head targets [B*T] (-1 = ignore). */
+export interface Batch {
+  inputs: (Int32Array | Float32Array)[];
+  targets: Int32Array[];
+  batch: number;
+  steps: number;
+}
+
+export interface TrainStepResult { loss: number[]; accuracy: number[] }
+export interface EvalResult { nll: number[]; correct: number[]; count: number[] }
+
+/** A named weight array, row-major. */
+export interface NamedWeight { name: string; shape: number[]; data: Float32Array }
+
+export interface NetworkOptions { learningRate?: number; clipNorm?: number }
+
+/** Width of the concatenated per-step input. @example inputWidth([{ kind: 'onehot', size: 64 }]) // 64 */
+export const inputWidth = (inputs: InputSpec[]): number => inputs.reduce((n, s) => n + (s.kind === 'embedding' ? s.dim : s.size), 0);
+
+/** Throws a MixtapeError when a NetSpec is unusable. */
+export function validateSpec(spec: NetSpec): void {
+  const bad = (msg: string) => { throw new MixtapeError('BAD_ARGUMENT', `invalid network spec: ${msg}`); };
+  const posInt = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
+  if (!spec || !Array.isArray(spec.inputs) || spec.inputs.length === 0) bad('needs at least one input');
+  for (const s of spec.inputs) {
+    if (!['onehot', 'embedding', 'dense'].includes(s?.kind) || !posInt(s.size)) bad(`input ${JSON.stringify(s)} needs kind onehot|embedding|dense and a positive size`);
+    if (s.kind === 'embedding' && !posInt(s.dim)) bad('embedding input needs a positive dim');
+  }
+  if (!Array.isArray(spec.hidden) || spec.hidden.length === 0 || !spec.hidden.every(posInt)) bad('hidden must list positive layer sizes');
+  if (!Array.isArray(spec.heads) || spec.heads.length === 0 || !spec.heads.every(posInt)) bad('heads must list positive vocabulary sizes');
+  if (!(spec.dropout >= 0 && spec.dropout < 1)) bad('dropout must be in [0, 1)');
+  if (spec.attention !== undefined && spec.attention !== 0 && !posInt(spec.attention)) bad('attention must be a positive window');
+  if (spec.bidirectional && spec.attention) bad('bidirectional and attention cannot be combined');
+}
+
+/** Embedding lookup whose gradient is a JS scatter-add (wasm has no UnsortedSegmentSum). */
+function embed(table: tf.Variable, tokens: Int32Array, size: number, dim: number): tf.Tensor2D {
+  const idx = Int32Array.from(tokens, (t) => (t >= 0 && t < size ? t : 0));
+  const op = tf.customGrad((...args: unknown[]) => {
+    const E = args[0] as tf.Tensor2D;
+    const ids = tf.tensor1d(idx, 'int32');
+    const value = tf.gather(E, ids) as tf.Tensor2D;
+    ids.dispose();
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const d = (Array.isArray(dy) ? dy[0] : dy).dataSync();
+        const g = new Float32Array(size * dim);
+        for (let r = 0; r < idx.length; r++) {
+          const o = idx[r] * dim;
+          for (let j = 0; j < dim; j++) g[o + j] += d[r * dim + j];
+        }
+        return [tf.tensor2d(g, [size, dim])];
+      },
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+let nextNetId = 0;
+
+/**
+ * A trainable sequence network.
+ * @example const net = new SequenceNetwork({ inputs: [{ kind: 'onehot', size: 64 }], hidden: [128, 128], dropout: 0.1, heads: [64] });
+ */
+export class SequenceNetwork {
+  readonly spec: NetSpec;
+  readonly embeddings: (tf.Variable | undefined)[];
+  readonly forward: LstmStack;
+  readonly backward: LstmStack | undefined;
+  readonly query: tf.Variable | undefined;
+  readonly heads: { kernel: tf.Variable; bias: tf.Variable }[];
+  readonly clipNorm: number;
+  private optimizer: tf.Optimizer;
+  private id = nextNetId++;
+
+  constructor(spec: NetSpec, options: NetworkOptions = {}) {
+    validateSpec(spec);
+    this.spec = structuredClone(spec);
+    this.clipNorm = options.clipNorm ?? 5;
+    this.optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+    const name = (s: string) => `net${this.id}_${s}`;
+    this.embeddings = spec.inputs.map((s, k) => (s.kind === 'embedding' ? tf.variable(tf.randomUniform([s.size, s.dim], -0.05, 0.05), true, name(`emb${k}`)) : undefined));
+    const width = inputWidth(spec.inputs);
+    this.forward = new LstmStack(width, spec.hidden, undefined, name('fwd'));
+    this.backward = spec.bidirectional ? new LstmStack(width, spec.hidden, undefined, name('bwd')) : undefined;
+    const top = spec.hidden[spec.hidden.length - 1];
+    this.query = spec.attention ? tf.variable(tf.randomUniform([top, top], -Math.sqrt(3 / top), Math.sqrt(3 / top)), true, name('query')) : undefined;
+    const feat = this.featureWidth();
+    this.heads = spec.heads.map((v, k) => {
+      const limit = Math.sqrt(6 / (feat + v));
+      return {
+        kernel: tf.variable(tf.randomUniform([feat, v], -limit, limit), true, name(`head${k}_kernel`)),
+        bias: tf.variable(tf.zeros([v]), true, name(`head${k}_bias`)),
+      };
+    });
+  }
+
+  /** Width of the vector the heads read. */
+  featureWidth(): number {
+    const top = this.spec.hidden[this.spec.hidden.length - 1];
+    return this.spec.bidirectional || this.spec.attention ? 2 * top : top;
+  }
+
+  /** Every trainable variable in a fixed order (the order of `getWeights`). */
+  variables(): tf.Variable[] {
+    return [
+      ...this.embeddings.filter((e): e is tf.Variable => !!e),
+      ...this.forward.variables(),
+      ...(this.backward?.variables() ?? []),
+      ...(this.query ? [this.query] : []),
+      ...this.heads.flatMap((h) => [h.kernel, h.bias]),
+    ];
+  }
+
+  /** Stable names of `variables()` (used by serialize and the stepper). */
+  weightNames(): string[] {
+    const names: string[] = [];
+    this.embeddings.forEach((e, k) => { if (e) names.push(`input${k}.embedding`); });
+    const stack = (dir: string) => this.spec.hidden.forEach((_, l) => names.push(`${dir}.${l}.kernel`, `${dir}.${l}.recurrentKernel`, `${dir}.${l}.bias`));
+    stack('forward');
+    if (this.backward) stack('backward');
+    if (this.query) names.push('attention.query');
+    this.heads.forEach((_, k) => names.push(`head${k}.kernel`, `head${k}.bias`));
+    return names;
+  }
+
+  /** Copies of all weights with names and shapes. */
+  getWeights(): NamedWeight[] {
+    const names = this.weightNames();
+    return this.variables().map((v, i) => ({ name: names[i], shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) }));
+  }
+
+  /** Replaces all weights; names and shapes must match this network exactly. */
+  setWeights(weights: NamedWeight[]): void {
+    const names = this.weightNames();
+    const vars = this.variables();
+    const byName = new Map(weights.map((w) => [w.name, w]));
+    vars.forEach((v, i) => {
+      const w = byName.get(names[i]);
+      if (!w) throw new MixtapeError('BAD_ARGUMENT', `model weights lack ${names[i]}; the model file does not match its spec`);
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      if (w.shape.join('x') !== v.shape.join('x') || w.data.length !== size) {
+        throw new MixtapeError('BAD_ARGUMENT', `model weight ${names[i]} has shape [${w.shape}], expected [${v.shape}]`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape)));
+    });
+  }
+
+  /** Frees every variable and the optimizer state. */
+  dispose(): void {
+    for (const v of this.variables()) v.dispose();
+    this.optimizer.dispose();
+  }
+
+  /** Checks a batch against the spec. */
+  private checkBatch(b: Batch): void {
+    const n = b.batch * b.steps;
+    const bad = (m: string) => { throw new MixtapeError('BAD_ARGUMENT', `bad batch: ${m}`); };
+    if (!(b.batch > 0 && b.steps > 0)) bad('batch and steps must be positive');
+    if (b.inputs.length !== this.spec.inputs.length) bad(`expected ${this.spec.inputs.length} inputs, got ${b.inputs.length}`);
+    this.spec.inputs.forEach((s, k) => {
+      const want = s.kind === 'dense' ? n * s.size : n;
+      if (b.inputs[k].length !== want) bad(`input ${k} has ${b.inputs[k].length} values, expected ${want}`);
+    });
+    if (b.targets.length !== this.spec.heads.length || b.targets.some((t) => t.length !== n)) bad(`expected ${this.spec.heads.length} target arrays of ${n}`);
+  }
+
+  /** Per-step input features [B, T, width]. */
+  private features(b: Batch): tf.Tensor3D {
+    const n = b.batch * b.steps;
+    const parts = this.spec.inputs.map((s, k) => {
+      const data = b.inputs[k];
+      if (s.kind === 'dense') return tf.tensor2d(data as Float32Array, [n, s.size]);
+      const tokens = data instanceof Int32Array ? data : Int32Array.from(data);
+      if (s.kind === 'onehot') {
+        const ids = tf.tensor1d(tokens, 'int32');
+        return tf.oneHot(ids, s.size).toFloat();
+      }
+      return embed(this.embeddings[k]!, tokens, s.size, s.dim);
+    });
+    const x = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+    return x.reshape([b.batch, b.steps, inputWidth(this.spec.inputs)]);
+  }
+
+  /** Attention context [B, T, H] over the previous `attention` top outputs inside the window. */
+  private context(y: tf.Tensor3D): tf.Tensor3D {
+    const [B, T, H] = y.shape;
+    const n = this.spec.attention!;
+    const q = tf.matMul(y.reshape([B * T, H]), this.query!).reshape([B, T, H]);
+    const shifted: tf.Tensor3D[] = [];
+    const scores: tf.Tensor[] = [];
+    const maskRows: number[] = [];
+    for (let j = 1; j <= n; j++) {
+      const s = j >= T ? tf.zeros([B, T, H]) as tf.Tensor3D : tf.concat([tf.zeros([B, j, H]), y.slice([0, 0, 0], [B, T - j, H])], 1) as tf.Tensor3D;
+      shifted.push(s);
+      scores.push(tf.sum(tf.mul(q, s), -1));
+      for (let t = 0; t < T; t++) maskRows.push(t >= j ? 0 : -1e9);
+    }
+    // mask [n, T] -> [1, T, n]
+    const mask = tf.tensor2d(maskRows, [n, T]).transpose().expandDims(0);
+    const a = tf.softmax(tf.add(tf.div(tf.stack(scores, 2), Math.sqrt(H)), mask)); // [B, T, n]
+    let ctx = tf.zeros([B, T, H]) as tf.Tensor3D;
+    for (let j = 0; j < n; j++) ctx = tf.add(ctx, tf.mul(a.slice([0, 0, j], [B, T, 1]), shifted[j]));
+    return ctx;
+  }
+
+  /** Logits per head: [B*T, V] (or [B, V] for bidirectional nets). */
+  private logits(b: Batch, training: boolean): tf.Tensor2D[] {
+    const x = this.features(b);
+    const { batch: B, steps: T } = b;
+    const inputGrad = this.embeddings.some((e) => !!e);
+    const opts = { training, dropout: this.spec.dropout, inputGrad };
+    const y = this.forward.apply(x, opts);
+    const top = this.spec.hidden[this.spec.hidden.length - 1];
+    let feat: tf.Tensor2D;
+    if (this.backward) {
+      const yb = this.backward.apply(tf.reverse(x, 1), opts);
+      const last = (t: tf.Tensor3D) => t.slice([0, T - 1, 0], [B, 1, top]).reshape([B, top]);
+      feat = tf.concat([last(y), last(yb)], 1) as tf.Tensor2D;
+    } else if (this.query) {
+      feat = tf.concat([y, this.context(y)], 2).reshape([B * T, 2 * top]);
+    } else feat = y.reshape([B * T, top]);
+    if (training && this.spec.dropout > 0) feat = tf.dropout(feat, this.spec.dropout);
+    return this.heads.map((h) => tf.add(tf.matMul(feat, h.kernel), h.bias) as tf.Tensor2D);
+  }
+
+  /** Targets the heads are scored on: all positions, or the last one per row (bidirectional). */
+  private headTargets(b: Batch, k: number): Int32Array {
+    const t = b.targets[k];
+    if (!this.backward) return t;
+    return Int32Array.from({ length: b.batch }, (_, r) => t[r * b.steps + b.steps - 1]);
+  }
+
+  /** Sum of NLL, number correct and count over unmasked targets, as tensors. */
+  private score(logits: tf.Tensor2D, targets: Int32Array, vocab: number): { nll: tf.Scalar; correct: tf.Scalar; count: number } {
+    const mask = Float32Array.from(targets, (t) => (t >= 0 && t < vocab ? 1 : 0));
+    const count = mask.reduce((a, b) => a + b, 0);
+    const labels = tf.tensor1d(Int32Array.from(targets, (t) => (t >= 0 && t < vocab ? t : 0)), 'int32');
+    const m = tf.tensor1d(mask);
+    const logp = tf.logSoftmax(logits);
+    const picked = tf.sum(tf.mul(logp, tf.oneHot(labels, vocab).toFloat()), 1);
+    const nll = tf.neg(tf.sum(tf.mul(picked, m))) as tf.Scalar;
+    const hits = tf.equal(tf.argMax(logits, 1), labels).toFloat();
+    const correct = tf.sum(tf.mul(hits, m)) as tf.Scalar;
+    return { nll, correct, count };
+  }
+
+  /** One Adam step on a batch; returns the mean loss and accuracy per head. */
+  trainStep(b: Batch): TrainStepResult {
+    this.checkBatch(b);
+    const kept: tf.Tensor[] = [];
+    const counts: number[] = [];
+    const stats = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = this.logits(b, true);
+        const losses = logits.map((l, k) => {
+          const s = this.score(l, this.headTargets(b, k), this.spec.heads[k]);
+          counts[k] = s.count;
+          const loss = tf.div(s.nll, Math.max(1, s.count)) as tf.Scalar;
+          kept.push(tf.keep(loss.clone()), tf.keep(s.correct));
+          return loss;
+        });
+        return tf.addN(losses) as tf.Scalar;
+      }, this.variables());
+      value.dispose();
+      const names = Object.keys(grads);
+      const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))).dataSync()[0]);
+      const scale = Number.isFinite(norm) && norm > this.clipNorm ? this.clipNorm / norm : 1;
+      const clipped: tf.NamedTensorMap = {};
+      for (const n of names) clipped[n] = scale === 1 ? grads[n] : tf.mul(grads[n], scale);
+      this.optimizer.applyGradients(clipped);
+      return kept.map((t) => t.dataSync()[0]);
+    });
+    for (const t of kept) t.dispose();
+    const loss: number[] = [];
+    const accuracy: number[] = [];
+    counts.forEach((c, k) => {
+      loss.push(stats[2 * k]);
+      accuracy.push(c > 0 ? stats[2 * k + 1] / c : 0);
+    });
+    return { loss, accuracy };
+  }
+
+  /** Forward pass without training: NLL sum, correct and count per head. */
+  evaluate(b: Batch): EvalResult {
+    this.checkBatch(b);
+    return tf.tidy(() => {
+      const logits = this.logits(b, false);
+      const out: EvalResult = { nll: [], correct: [], count: [] };
+      logits.forEach((l, k) => {
+        const s = this.score(l, this.headTargets(b, k), this.spec.heads[k]);
+        out.nll.push(s.nll.dataSync()[0]);
+        out.correct.push(s.correct.dataSync()[0]);
+        out.count.push(s.count);
+      });
+      return out;
+    });
+  }
+
+  /** Logits per head as plain arrays ([B*T*V], or [B*V] for bidirectional nets); for tests and checks. */
+  predictLogits(b: Batch): Float32Array[] {
+    this.checkBatch(b);
+    return tf.tidy(() => this.logits(b, false).map((l) => Float32Array.from(l.dataSync() as Float32Array)));
+  }
+}

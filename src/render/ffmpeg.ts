@@ -1,0 +1,135 @@
+/**
+ * Audio encoding: Ogg/Opus and MP3 through an ffmpeg child process (PCM on stdin, the file on
+ * stdout, no temp files), WAV in pure TypeScript. Every output is kept under a byte budget
+ * (Discord's 10 MiB upload limit) by choosing the bitrate from the duration up front.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, join } from 'node:path';
+import { MixtapeError } from '../engine/errors.ts';
+import { pcmSeconds, type Pcm16 } from './pcm.ts';
+import { encodeWavWithin } from './wav.ts';
+
+export type EncodeFormat = 'ogg' | 'mp3' | 'wav';
+
+/** Discord's 10 MiB per file, minus room for multipart overhead. */
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024 - 256 * 1024;
+
+const INSTALL_HINT = 'install ffmpeg (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG_PATH to its binary';
+
+const isExecutable = (p: string) => {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** ffmpeg-static's binary path when that optional package is installed. */
+function ffmpegStaticPath(): string | undefined {
+  try {
+    const p = createRequire(import.meta.url)('ffmpeg-static') as unknown;
+    return typeof p === 'string' && isExecutable(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `ffmpeg` on PATH, if any. */
+function ffmpegOnPath(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+    if (isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Finds ffmpeg: the configured path (option, then $FFMPEG_PATH), then ffmpeg-static, then PATH.
+ * A configured path that does not work is an error (no silent fallback). MixtapeError FFMPEG_MISSING.
+ * @example findFfmpeg() // '/usr/bin/ffmpeg'
+ */
+export function findFfmpeg(configured?: string): string {
+  const explicit = configured || process.env.FFMPEG_PATH;
+  if (explicit) {
+    if (isExecutable(explicit)) return explicit;
+    throw new MixtapeError('FFMPEG_MISSING', `ffmpeg not found at ${explicit} (FFMPEG_PATH / --ffmpeg); ${INSTALL_HINT}`);
+  }
+  const found = ffmpegStaticPath() ?? ffmpegOnPath();
+  if (!found) throw new MixtapeError('FFMPEG_MISSING', `ffmpeg is needed for ogg/mp3 output; ${INSTALL_HINT}`);
+  return found;
+}
+
+const MP3_RATES = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+
+/**
+ * The bitrate (kbit/s) that fits `seconds` of audio in `maxBytes` (with a margin for container
+ * overhead), at most `preferred`. @example chooseBitrate('mp3', 600, 10e6, 160) // 128
+ */
+export function chooseBitrate(format: 'ogg' | 'mp3', seconds: number, maxBytes: number, preferred: number): number {
+  const fits = Math.floor((maxBytes * 8 * 0.93) / Math.max(seconds, 1) / 1000);
+  const want = Math.min(preferred, fits);
+  if (format === 'mp3') {
+    const rate = [...MP3_RATES].reverse().find((r) => r <= want);
+    if (rate === undefined) throw tooLong(format, maxBytes);
+    return rate;
+  }
+  if (want < 6) throw tooLong(format, maxBytes);
+  return want;
+}
+
+const tooLong = (format: string, maxBytes: number) =>
+  new MixtapeError('LIMIT', `the piece is too long for ${format} under ${(maxBytes / 1048576).toFixed(1)} MiB; render fewer bars`);
+
+export interface EncodeOptions {
+  maxBytes?: number;
+  /** Preferred bitrate in kbit/s (ogg default 128, mp3 default 160); lowered to fit maxBytes. */
+  bitrate?: number;
+  ffmpegPath?: string;
+}
+
+/** Encodes s16 PCM to the format, under `maxBytes` (default 10 MiB minus a margin). @example await encode(pcm, 'ogg') */
+export async function encode(pcm: Pcm16, format: EncodeFormat, options: EncodeOptions = {}): Promise<Uint8Array> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (format === 'wav') return encodeWavWithin(pcm, maxBytes);
+  const ffmpeg = findFfmpeg(options.ffmpegPath);
+  let kbps = chooseBitrate(format, pcmSeconds(pcm), maxBytes, options.bitrate ?? (format === 'ogg' ? 128 : 160));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const bytes = await runFfmpeg(ffmpeg, pcm, codecArgs(format, kbps));
+    if (bytes.length <= maxBytes) return bytes;
+    kbps = chooseBitrate(format, pcmSeconds(pcm), maxBytes, Math.floor(kbps * 0.8)); // rare: VBR overshoot
+  }
+  throw tooLong(format, maxBytes);
+}
+
+function codecArgs(format: 'ogg' | 'mp3', kbps: number): string[] {
+  return format === 'ogg'
+    ? ['-c:a', 'libopus', '-b:a', `${kbps}k`, '-vbr', 'constrained', '-f', 'ogg']
+    : ['-c:a', 'libmp3lame', '-b:a', `${kbps}k`, '-f', 'mp3'];
+}
+
+/** Runs ffmpeg with PCM on stdin and returns stdout. */
+function runFfmpeg(ffmpeg: string, pcm: Pcm16, codec: string[]): Promise<Uint8Array> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(pcm.sampleRate), '-ac', String(pcm.channels), '-i', 'pipe:0', ...codec, 'pipe:1'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => { err = (err + c.toString()).slice(-2000); });
+    child.stdin.on('error', () => {}); // EPIPE when ffmpeg dies early: reported by 'close'
+    child.on('error', (e) => reject(new MixtapeError('FFMPEG_MISSING', `cannot run ffmpeg at ${ffmpeg} (${e.message}); ${INSTALL_HINT}`)));
+    child.on('close', (code) => {
+      if (code === 0) return resolve(new Uint8Array(Buffer.concat(out)));
+      const line = err.trim().split('\n').pop() ?? '';
+      if (/Unknown encoder|Encoder not found/i.test(err)) {
+        return reject(new MixtapeError('FFMPEG_MISSING', `this ffmpeg lacks an encoder (${line}); ${INSTALL_HINT}`));
+      }
+      reject(new Error(`ffmpeg failed (exit ${code}): ${line}`));
+    });
+    child.stdin.end(Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength));
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The render stage in one call: Score or MIDI in -> audio files, a piano-roll PNG and PCM out.
+ * Synthesis runs in the warm worker while the picture is drawn; encoders run in parallel.
+ */
+import { MixtapeError } from '../engine/errors.ts';
+import { noteCount, type Score } from '../engine/score.ts';
+import { applyExpression, type ExpressionOptions } from './expression.ts';
+import { DEFAULT_MAX_BYTES, encode, findFfmpeg, type EncodeFormat } from './ffmpeg.ts';
+import { midiToScore, scoreToMidi } from './midi.ts';
+import { toS16Interleaved } from './pcm.ts';
+import { countSmfNotes } from './smf.ts';
+import { pianoRoll } from './pianoroll.ts';
+import { getRenderer, type Renderer } from './renderer.ts';
+import type { ChorusSettings, ReverbSettings } from './synth-protocol.ts';
+import { applyInstrument, applyVoicing } from './voicing.ts';
+
+export { Renderer, getRenderer, closeRenderers, type RenderedAudio } from './renderer.ts';
+export type { RenderOptions } from './synth-protocol.ts';
+export { encode, findFfmpeg, DEFAULT_MAX_BYTES, type EncodeFormat } from './ffmpeg.ts';
+export { pianoRoll } from './pianoroll.ts';
+export { opusStream, opusPackets, encodeOpusPackets } from './opus.ts';
+export { toS16Interleaved } from './pcm.ts';
+export { applyVoicing, applyInstrument, voicingFor, VOICINGS } from './voicing.ts';
+export { applyExpression, type ExpressionOptions } from './expression.ts';
+export { getInstrument, findInstrument, instrumentNames, INSTRUMENTS } from './instruments.ts';
+export { resolveSoundfont, defaultSoundfontPath } from './soundfont.ts';
+export { scoreToMidi, midiToScore } from './midi.ts';
+
+export interface RenderScoreOptions {
+  soundfont?: string;
+  /** Lead instrument by name (overrides the genre's lead). */
+  instrument?: string;
+  /** Apply this genre's voicing (programs per track, dance drums/bass). */
+  genre?: string;
+  /** Audio formats to encode (default ['ogg']). */
+  formats?: EncodeFormat[];
+  reverb?: boolean | Partial<ReverbSettings>;
+  chorus?: boolean | Partial<ChorusSettings>;
+  expression?: ExpressionOptions;
+  /** For /continue: notes before this beat are the primer in the picture. */
+  primerEndBeat?: number;
+  /** Draw the piano roll (default true). */
+  picture?: boolean;
+  maxBytes?: number;
+  maxSeconds?: number;
+  maxNotes?: number;
+  ffmpegPath?: string;
+  /** Use this renderer instead of the process-wide one. */
+  renderer?: Renderer;
+}
+
+export interface RenderScoreResult {
+  files: { format: EncodeFormat; bytes: Uint8Array }[];
+  png: Uint8Array;
+  /** 48 kHz stereo interleaved s16le, for voice playback. */
+  pcm: Int16Array;
+  sampleRate: number;
+  durationSeconds: number;
+  truncated: boolean;
+  noteCount: number;
+  /** The score as rendered (voicing and expression applied) and its MIDI. */
+  score: Score;
+  midi: Uint8Array;
+  timings: { renderMs: number; encodeMs: number; imageMs: number };
+}
+
+/** Same cap as the engine's MIDI reader. */
+export const DEFAULT_MAX_NOTES = 20_000;
+
+const tooMany = (count: number, max: number) =>
+  new MixtapeError('TOO_LARGE', `the piece has ${count} notes; the limit is ${max}. Send a shorter piece`);
+
+/** Renders a Score or MIDI bytes to audio files + piano roll + PCM. @example await renderScore(score, { genre: 'celtic', formats: ['ogg', 'mp3'] }) */
+export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptions = {}): Promise<RenderScoreResult> {
+  const formats = o.formats ?? ['ogg'];
+  const maxNotes = o.maxNotes ?? DEFAULT_MAX_NOTES;
+  const isBytes = input instanceof Uint8Array;
+  if (isBytes) {
+    const n = countSmfNotes(input); // cheap scan first: full parsing of a huge file is slow
+    if (n > maxNotes) throw tooMany(n, maxNotes);
+  }
+  let score = isBytes ? midiToScore(input) : input;
+  const count = noteCount(score);
+  if (count === 0) throw new MixtapeError('NO_NOTES', 'there are no notes to render; send a MIDI file with notes in it');
+  if (count > maxNotes) throw tooMany(count, maxNotes);
+  const changed = !isBytes || o.genre !== undefined || o.instrument !== undefined || o.expression !== undefined;
+  if (o.genre) score = applyVoicing(score, o.genre, o.instrument);
+  else if (o.instrument) score = applyInstrument(score, o.instrument);
+  if (o.expression) score = applyExpression(score, o.expression);
+  // Untouched user MIDI is rendered as sent (keeps its controllers, bends and exact timing).
+  const midi = changed ? scoreToMidi(score) : (input as Uint8Array);
+  if (formats.some((f) => f !== 'wav')) findFfmpeg(o.ffmpegPath); // fail before the slow part
+
+  const renderer = o.renderer ?? getRenderer(o.soundfont);
+  const t0 = performance.now();
+  const rendering = renderer.render(midi, { reverb: o.reverb, chorus: o.chorus, maxSeconds: o.maxSeconds, maxNotes });
+  rendering.catch(() => {}); // awaited below; the picture is drawn meanwhile
+  const t1 = performance.now();
+  const png = o.picture === false ? new Uint8Array(0) : pianoRoll(score, { primerEndBeat: o.primerEndBeat });
+  const imageMs = performance.now() - t1;
+  const audio = await rendering;
+  const renderMs = performance.now() - t0; // wall time: the picture overlaps it
+  const t2 = performance.now();
+  const pcm = toS16Interleaved(audio.left, audio.right);
+  const pcm16 = { samples: pcm, sampleRate: audio.sampleRate, channels: 2 as const };
+  const bytes = await Promise.all(formats.map((f) => encode(pcm16, f, { maxBytes: o.maxBytes ?? DEFAULT_MAX_BYTES, ffmpegPath: o.ffmpegPath })));
+  const encodeMs = performance.now() - t2;
+  return {
+    files: formats.map((format, i) => ({ format, bytes: bytes[i] })),
+    png, pcm, sampleRate: audio.sampleRate, durationSeconds: audio.durationSeconds, truncated: audio.truncated,
+    noteCount: audio.noteCount, score, midi, timings: { renderMs, encodeMs, imageMs },
+  };
+}

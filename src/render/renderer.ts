@@ -1,0 +1,156 @@
+/**
+ * `Renderer`: owns one synth worker with one SoundFont loaded, queues render requests
+ * and receives the PCM by transfer (no copies). The worker only keeps the process alive
+ * while it has work, so a warm renderer never stops a CLI or test from exiting.
+ */
+import { Worker } from 'node:worker_threads';
+import { MixtapeError } from '../engine/errors.ts';
+import { checkSoundfont, resolveSoundfont } from './soundfont.ts';
+import type { RenderDone, RenderOptions, WorkerReply, WorkerRequest } from './synth-protocol.ts';
+
+export type { RenderOptions } from './synth-protocol.ts';
+
+/** Stereo float PCM of one render, plus what happened. */
+export interface RenderedAudio {
+  left: Float32Array;
+  right: Float32Array;
+  sampleRate: number;
+  durationSeconds: number;
+  /** Seconds of music before the tail. */
+  musicSeconds: number;
+  /** True when the file was longer than `maxSeconds` and was cut. */
+  truncated: boolean;
+  noteCount: number;
+  /** Time spent in the worker synthesising (parse + render). */
+  renderMs: number;
+}
+
+interface Pending { resolve: (r: RenderedAudio) => void; reject: (e: Error) => void }
+
+const toError = (m: { code?: string; message: string }): Error =>
+  m.code ? new MixtapeError(m.code as MixtapeError['code'], m.message) : new Error(`synth worker: ${m.message}`);
+
+export class Renderer {
+  readonly soundfont: string;
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly readyPromise: Promise<number>;
+  private failure: Error | undefined;
+
+  /** Starts a worker that loads `soundfont` (default: resolveSoundfont()). */
+  constructor(options: { soundfont?: string } = {}) {
+    this.soundfont = resolveSoundfont(options.soundfont);
+    let onReady!: (ms: number) => void;
+    let onFail!: (e: Error) => void;
+    this.readyPromise = new Promise<number>((res, rej) => { onReady = res; onFail = rej; });
+    this.readyPromise.catch(() => {}); // reported through ready()/render()
+    try {
+      checkSoundfont(this.soundfont);
+    } catch (e) {
+      this.failure = e as Error;
+      onFail(e as Error);
+      return;
+    }
+    const worker = new Worker(new URL('./synth-worker.ts', import.meta.url), { workerData: { soundfont: this.soundfont } });
+    this.worker = worker;
+    worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'ready') {
+        this.loaded = true;
+        onReady(m.loadMs);
+        this.updateRef();
+      } else if (m.type === 'fatal') {
+        this.fail(toError(m));
+        onFail(this.failure!);
+      } else this.settle(m);
+    });
+    worker.on('error', (e) => { this.fail(new Error(`synth worker crashed: ${e.message}`)); onFail(this.failure!); });
+    worker.on('exit', (code) => {
+      if (!this.failure) this.fail(new Error(`synth worker exited (code ${code})`));
+      onFail(this.failure!);
+    });
+  }
+
+  /** Resolves with the SoundFont load time in ms once the worker is ready; rejects with SOUNDFONT errors. */
+  ready(): Promise<number> {
+    return this.readyPromise;
+  }
+
+  /** Renders MIDI bytes to 48 kHz stereo float PCM. Requests run one at a time, in order. */
+  render(midi: Uint8Array, options: RenderOptions = {}): Promise<RenderedAudio> {
+    if (this.failure || !this.worker) return Promise.reject(this.failure ?? new Error('renderer is closed'));
+    const id = this.nextId++;
+    const copy = midi.slice(); // the caller keeps its bytes; ours are transferred
+    const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options };
+    return new Promise<RenderedAudio>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.updateRef();
+      this.worker!.postMessage(req, [req.midi]);
+    });
+  }
+
+  /** Stops the worker; pending renders reject. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.fail(new Error('renderer is closed'));
+    await w.terminate();
+  }
+
+  private settle(m: Extract<WorkerReply, { id: number }>): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.updateRef();
+    if (m.type === 'done') p.resolve(toAudio(m));
+    else p.reject(toError(m));
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    this.worker?.unref();
+    this.worker = undefined;
+  }
+
+  /** True once the worker failed or was closed. */
+  isDead(): boolean {
+    return this.failure !== undefined;
+  }
+
+  // Keep the process alive only while loading or rendering.
+  private loaded = false;
+  private updateRef(): void {
+    if (!this.worker) return;
+    if (this.pending.size > 0 || !this.loaded) this.worker.ref();
+    else this.worker.unref();
+  }
+}
+
+function toAudio(m: RenderDone): RenderedAudio {
+  return {
+    left: m.left, right: m.right, sampleRate: m.sampleRate, durationSeconds: m.left.length / m.sampleRate,
+    musicSeconds: m.musicSeconds, truncated: m.truncated, noteCount: m.noteCount, renderMs: m.renderMs,
+  };
+}
+
+const renderers = new Map<string, Renderer>();
+
+/** One warm renderer per SoundFont per process (created on first use; a failed one is replaced next call). @example await getRenderer().render(midi) */
+export function getRenderer(soundfont?: string): Renderer {
+  const path = resolveSoundfont(soundfont);
+  let r = renderers.get(path);
+  if (!r || r.isDead()) {
+    r = new Renderer({ soundfont: path });
+    renderers.set(path, r);
+  }
+  return r;
+}
+
+/** Closes every renderer made by getRenderer(). */
+export async function closeRenderers(): Promise<void> {
+  const all = [...renderers.values()];
+  renderers.clear();
+  await Promise.all(all.map((r) => r.close()));
+}

@@ -1,0 +1,57 @@
+/** Messages and options shared by the Renderer (main thread) and the synth worker. */
+import type { ErrorCode } from '../engine/errors.ts';
+
+/** Every render is 48 kHz stereo: Opus (Discord voice) and Ogg/Opus want 48 kHz. */
+export const SAMPLE_RATE = 48000;
+
+export interface ReverbSettings { roomSize: number; damping: number; width: number; level: number }
+export interface ChorusSettings { voices: number; level: number; speed: number; depth: number }
+
+/** Options of one render. Effects: `false` = off, `true`/absent = defaults, an object = on with these values. */
+export interface RenderOptions {
+  reverb?: boolean | Partial<ReverbSettings>;
+  chorus?: boolean | Partial<ChorusSettings>;
+  /** FluidSynth master gain before normalisation (default 0.5). */
+  gain?: number;
+  /** Peak-normalise to -1 dBFS (default true). */
+  normalize?: boolean;
+  /** Longest music rendered; longer files are cut and flagged `truncated` (default 600 s). */
+  maxSeconds?: number;
+  /** Longest tail after the last event while notes ring out (default 3 s). */
+  tailSeconds?: number;
+  /** More notes than this is an error (default 20,000). */
+  maxNotes?: number;
+}
+
+export const DEFAULT_REVERB: ReverbSettings = { roomSize: 0.5, damping: 0.3, width: 0.8, level: 0.5 };
+export const DEFAULT_CHORUS: ChorusSettings = { voices: 3, level: 1.2, speed: 0.3, depth: 8 };
+
+/** Effect settings with defaults filled in. @example resolveEffects({ reverb: false }).reverb.on // false */
+export function resolveEffects(o: RenderOptions) {
+  const pick = <T extends object>(v: boolean | Partial<T> | undefined, d: T) =>
+    ({ on: v !== false, ...d, ...(typeof v === 'object' ? v : {}) });
+  return { reverb: pick(o.reverb, DEFAULT_REVERB), chorus: pick(o.chorus, DEFAULT_CHORUS), gain: o.gain ?? 0.5 };
+}
+
+export interface WorkerInit { soundfont: string }
+
+export type WorkerRequest = { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions };
+
+export interface RenderDone {
+  type: 'done';
+  id: number;
+  left: Float32Array;
+  right: Float32Array;
+  sampleRate: number;
+  truncated: boolean;
+  noteCount: number;
+  musicSeconds: number;
+  gain: number;
+  renderMs: number;
+}
+
+export type WorkerReply =
+  | { type: 'ready'; loadMs: number }
+  | { type: 'fatal'; id: number; code?: ErrorCode; message: string }
+  | { type: 'failed'; id: number; code?: ErrorCode; message: string }
+  | RenderDone;

@@ -1,0 +1,181 @@
+/**
+ * The synthesis worker: loads FluidSynth (wasm) and one SoundFont once, then renders
+ * MIDI requests one at a time. It runs off the main thread so a bot never blocks.
+ * Protocol: see `WorkerRequest` / `WorkerReply` in synth-protocol.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Synthesizer as SynthesizerType } from 'js-synthesizer';
+import { MixtapeError } from '../engine/errors.ts';
+import { parseSmf, type TimedEvent } from './smf.ts';
+import type { RenderOptions, WorkerReply, WorkerRequest, WorkerInit } from './synth-protocol.ts';
+import { SAMPLE_RATE, resolveEffects } from './synth-protocol.ts';
+
+const require = createRequire(import.meta.url);
+const port = parentPort!;
+const init = workerData as WorkerInit;
+
+// FluidSynth logs through console.error (bound when its module loads): keep its
+// chatter (e.g. "fluid_stat is a stub") out of stderr, but remember it for error messages.
+const fluidLog: string[] = [];
+const originalError = console.error;
+console.error = (...args: unknown[]) => {
+  const line = args.map(String).join(' ');
+  if (line.startsWith('fluidsynth:')) {
+    fluidLog.push(line);
+    if (fluidLog.length > 20) fluidLog.shift();
+  } else originalError(...args);
+};
+
+const BLOCK = 8192; // frames per render call between events: large blocks keep JS overhead negligible
+const SILENCE = 1e-4; // -80 dBFS: the tail has rung out
+
+const post = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+
+/** Loads the wasm module and the SoundFont; returns the synth. */
+async function start(): Promise<SynthesizerType> {
+  const JSSynth = require('js-synthesizer') as typeof import('js-synthesizer');
+  JSSynth.Synthesizer.initializeWithFluidSynthModule(require('js-synthesizer/externals/libfluidsynth-2.4.6-with-libsndfile.js'));
+  await JSSynth.waitForReady();
+  const synth = new JSSynth.Synthesizer();
+  synth.init(SAMPLE_RATE, { polyphony: 256, midiBankSelect: 'gs' });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(init.soundfont);
+  } catch (e) {
+    throw new MixtapeError('SOUNDFONT', `cannot read SoundFont ${init.soundfont} (${(e as Error).message}); set SOUNDFONT or --soundfont to a .sf2/.sf3 file`);
+  }
+  try {
+    await synth.loadSFont(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch {
+    const why = fluidLog.filter((l) => !/stub/.test(l)).pop() ?? 'FluidSynth rejected it';
+    throw new MixtapeError('SOUNDFONT', `SoundFont ${init.soundfont} is corrupt or unsupported (${why.replace(/^fluidsynth:\s*/, '')}); use a valid .sf2/.sf3 file`);
+  }
+  return synth;
+}
+
+/** Sends one timed event to the synth. */
+function dispatch(synth: SynthesizerType, e: TimedEvent): void {
+  const ch = e.status & 0x0f;
+  switch (e.status & 0xf0) {
+    case 0x80: return synth.midiNoteOff(ch, e.data1);
+    case 0x90: return e.data2 > 0 ? synth.midiNoteOn(ch, e.data1, e.data2) : synth.midiNoteOff(ch, e.data1);
+    case 0xa0: return synth.midiKeyPressure(ch, e.data1, e.data2);
+    case 0xb0: return synth.midiControl(ch, e.data1, e.data2);
+    case 0xc0: return synth.midiProgramChange(ch, e.data1);
+    case 0xd0: return synth.midiChannelPressure(ch, e.data1);
+    case 0xe0: return synth.midiPitchBend(ch, e.data1 | (e.data2 << 7));
+    case 0xf0: if (e.sysex) synth.midiSysEx(e.sysex); return;
+  }
+}
+
+/** Renders frames [from, to) of the output in large blocks. */
+function renderSpan(synth: SynthesizerType, left: Float32Array, right: Float32Array, from: number, to: number): void {
+  for (let i = from; i < to; i += BLOCK) {
+    const end = Math.min(to, i + BLOCK);
+    synth.render([left.subarray(i, end), right.subarray(i, end)]);
+  }
+}
+
+/** Largest absolute sample in a span of both channels. */
+function peak(left: Float32Array, right: Float32Array, from = 0, to = left.length): number {
+  let p = 0;
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(left[i]);
+    const b = Math.abs(right[i]);
+    if (a > p) p = a;
+    if (b > p) p = b;
+  }
+  return p;
+}
+
+/** Puts the synth in a clean state with this request's effect settings. */
+function reset(synth: SynthesizerType, options: RenderOptions): void {
+  synth.midiSystemReset();
+  synth.midiAllSoundsOff();
+  const fx = resolveEffects(options);
+  synth.setReverbOn(fx.reverb.on);
+  synth.setReverb(fx.reverb.roomSize, fx.reverb.damping, fx.reverb.width, fx.reverb.level);
+  synth.setChorusOn(fx.chorus.on);
+  synth.setChorus(fx.chorus.voices, fx.chorus.level, fx.chorus.speed, fx.chorus.depth, 0);
+  synth.setGain(fx.gain);
+}
+
+/** Renders one MIDI file to stereo float PCM, tail included. */
+function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions) {
+  const t0 = performance.now();
+  const seq = parseSmf(midi);
+  const maxNotes = options.maxNotes ?? 20_000;
+  if (seq.noteCount > maxNotes) {
+    throw new MixtapeError('TOO_LARGE', `the MIDI file has ${seq.noteCount} notes; the limit is ${maxNotes}. Send a shorter piece`);
+  }
+  if (seq.noteCount === 0) throw new MixtapeError('NO_NOTES', 'the MIDI file has no notes; send a file with notes in it');
+  const maxFrames = Math.round((options.maxSeconds ?? 600) * SAMPLE_RATE);
+  const tailFrames = Math.round((options.tailSeconds ?? 3) * SAMPLE_RATE);
+  const musicFrames = Math.ceil(seq.endSeconds * SAMPLE_RATE);
+  const truncated = musicFrames > maxFrames;
+  const bodyFrames = Math.min(musicFrames, maxFrames);
+  const left = new Float32Array(bodyFrames + tailFrames);
+  const right = new Float32Array(bodyFrames + tailFrames);
+  reset(synth, options);
+  let pos = 0;
+  for (const e of seq.events) {
+    const frame = Math.min(Math.round(e.time * SAMPLE_RATE), bodyFrames);
+    if (frame > pos) {
+      renderSpan(synth, left, right, pos, frame);
+      pos = frame;
+    }
+    if (frame >= bodyFrames && truncated) break;
+    dispatch(synth, e);
+  }
+  renderSpan(synth, left, right, pos, bodyFrames);
+  if (truncated) synth.midiAllNotesOff(); // let the cut notes release rather than click
+  // Tail: render in 50 ms steps until silent, at most tailFrames.
+  let end = bodyFrames;
+  const step = SAMPLE_RATE / 20;
+  while (end < bodyFrames + tailFrames) {
+    const next = Math.min(end + step, bodyFrames + tailFrames);
+    renderSpan(synth, left, right, end, next);
+    const quiet = peak(left, right, end, next) < SILENCE;
+    end = next;
+    if (quiet) break;
+  }
+  synth.midiAllSoundsOff();
+  let gain = 1;
+  if (options.normalize !== false) {
+    const p = peak(left, right, 0, end);
+    // Lift quiet renders to -1 dBFS, but never by more than 12 dB (keeps near-silence quiet).
+    gain = p > 0 ? Math.min(0.89 / p, 4) : 1;
+    if (gain !== 1) for (let i = 0; i < end; i++) { left[i] *= gain; right[i] *= gain; }
+  }
+  // Trim without copying: ArrayBuffer#transfer(newLength) truncates in place where it can.
+  const bytes = end * 4;
+  const trim = (a: Float32Array) => new Float32Array((a.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(bytes));
+  return {
+    left: trim(left), right: trim(right), truncated, noteCount: seq.noteCount,
+    musicSeconds: Math.min(seq.endSeconds, bodyFrames / SAMPLE_RATE), gain, renderMs: performance.now() - t0,
+  };
+}
+
+const errorReply = (id: number, e: unknown): WorkerReply => e instanceof MixtapeError
+  ? { type: 'failed', id, code: e.code, message: e.message }
+  : { type: 'failed', id, message: (e as Error)?.message ?? String(e) };
+
+const startedAt = performance.now();
+start().then(
+  (synth) => {
+    post({ type: 'ready', loadMs: performance.now() - startedAt });
+    port.on('message', (req: WorkerRequest) => {
+      if (req.type !== 'render') return;
+      try {
+        const r = renderMidi(synth, new Uint8Array(req.midi), req.options);
+        post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r }, [r.left.buffer as ArrayBuffer, r.right.buffer as ArrayBuffer]);
+      } catch (e) {
+        try { synth.midiAllSoundsOff(); } catch { /* the synth is reset on the next request anyway */ }
+        post(errorReply(req.id, e));
+      }
+    });
+  },
+  (e) => post({ ...errorReply(-1, e), type: 'fatal' } as WorkerReply),
+);

@@ -1,0 +1,248 @@
+/**
+ * The Store: everything the bot persists (users, guild settings, tracks, votes, personal
+ * models, jobs). Plain objects in and out, string ids, never a Prisma type, so the bot and
+ * the tests do not care whether SQLite or PostgreSQL sits underneath.
+ *
+ * Every method may throw a MixtapeError:
+ * - NOT_FOUND for a missing/deleted track or model the caller referred to,
+ * - BAD_ARGUMENT for invalid input (e.g. an empty model name, a duplicate model name),
+ * - UNAVAILABLE when the database cannot be reached (message never holds connection details).
+ */
+
+/** Per-guild settings. `null` means "not set, use the default". */
+export interface GuildSettings {
+  /** Channel where finished pieces are posted (`/mixtape channel`). */
+  mixtapeChannelId: string | null;
+  /** Per-guild override of the per-user queue limit. */
+  maxJobsPerUser: number | null;
+}
+
+export interface TrackInput {
+  /** Optional explicit id; a random one is made when absent. */
+  id?: string;
+  guildId: string;
+  authorId: string;
+  /** Set later with `setTrackMessage` once the message is posted. */
+  channelId?: string | null;
+  messageId?: string | null;
+  title: string;
+  genre: string;
+  /** Personal model used, if any. */
+  modelId?: string | null;
+  bars: number;
+  tempo: number;
+  seed: number;
+  temperature: number;
+  instrument: string;
+  /** Any other generation parameters (topP, ...) kept for "variation"/"extend". */
+  params?: Record<string, unknown>;
+  midi: Uint8Array;
+  /** The track this one varies or extends. */
+  parentTrackId?: string | null;
+}
+
+export interface TrackRecord {
+  id: string;
+  guildId: string;
+  channelId: string | null;
+  messageId: string | null;
+  authorId: string;
+  title: string;
+  genre: string;
+  modelId: string | null;
+  bars: number;
+  tempo: number;
+  seed: number;
+  temperature: number;
+  instrument: string;
+  params: Record<string, unknown>;
+  midi: Uint8Array;
+  parentTrackId: string | null;
+  createdAt: Date;
+}
+
+/** A vote value: +1 up, -1 down, 0 removes the user's vote. */
+export type VoteValue = 1 | -1 | 0;
+
+export interface VoteTally {
+  up: number;
+  down: number;
+  /** up - down */
+  score: number;
+}
+
+export interface LeaderboardQuery {
+  guildId: string;
+  /** Only votes cast (or changed) at or after this instant count. All time when absent. */
+  since?: Date;
+  genre?: string;
+  /** How many rows (1..100). */
+  limit: number;
+}
+
+export interface LeaderboardEntry {
+  /** 1-based. */
+  rank: number;
+  trackId: string;
+  title: string;
+  authorId: string;
+  genre: string;
+  score: number;
+  up: number;
+  down: number;
+  createdAt: Date;
+  channelId: string | null;
+  messageId: string | null;
+}
+
+/** A track as shown in a profile (no MIDI bytes). */
+export interface TrackSummary {
+  id: string;
+  title: string;
+  genre: string;
+  createdAt: Date;
+  channelId: string | null;
+  messageId: string | null;
+  score: number;
+}
+
+export interface UserProfile {
+  /** Non-deleted tracks the user authored (in the guild when given). */
+  tracks: number;
+  /** Votes other users cast on the user's tracks. */
+  votesReceived: { up: number; down: number };
+  /** Personal models the user owns. */
+  models: number;
+  /** Newest first, at most 5. */
+  recentTracks: TrackSummary[];
+}
+
+export interface ModelInput {
+  ownerId: string;
+  name: string;
+  baseGenre: string;
+  /** What kind of model: e.g. 'lstm-finetune'. */
+  kind: string;
+  weights: Uint8Array;
+  card: Record<string, unknown>;
+  shared?: boolean;
+  /** The guild where it was trained / is shared. */
+  guildId?: string | null;
+}
+
+/** A personal model without its weights (use `getModelWeights` for the bytes). */
+export interface ModelRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  baseGenre: string;
+  kind: string;
+  card: Record<string, unknown>;
+  shared: boolean;
+  guildId: string | null;
+  sizeBytes: number;
+  createdAt: Date;
+}
+
+export interface ListModelsOptions {
+  /** Also list models other users shared in this guild. */
+  includeSharedInGuild?: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobInput {
+  /** Optional explicit id (e.g. the queue's id); a random one is made when absent. */
+  id?: string;
+  kind: string;
+  userId: string;
+  guildId?: string | null;
+}
+
+export interface JobPatch {
+  status?: JobStatus;
+  /** 0..1 */
+  progress?: number;
+  error?: string | null;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  userId: string;
+  guildId: string | null;
+  status: JobStatus;
+  progress: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+}
+
+export interface Store {
+  /** Which database is underneath. */
+  readonly provider: 'sqlite' | 'postgresql';
+
+  /** Create or rename a Discord user. */
+  upsertUser(id: string, name: string): Promise<UserRecord>;
+  /** Make sure the guild row exists. */
+  upsertGuild(id: string): Promise<void>;
+  /** The guild's settings (defaults when the guild is unknown). */
+  getGuildSettings(guildId: string): Promise<GuildSettings>;
+  /** Change some settings; returns the new settings. */
+  setGuildSettings(guildId: string, patch: Partial<GuildSettings>): Promise<GuildSettings>;
+
+  /** Store a finished piece. */
+  createTrack(input: TrackInput): Promise<TrackRecord>;
+  /** Remember where the piece was posted. Throws NOT_FOUND for a missing track. */
+  setTrackMessage(trackId: string, channelId: string, messageId: string): Promise<void>;
+  /** The track, or null when missing or deleted. */
+  getTrack(trackId: string): Promise<TrackRecord | null>;
+  /** Soft delete: only the author or an admin. True when it was deleted by this call. */
+  deleteTrack(trackId: string, byUserId: string, isAdmin: boolean): Promise<boolean>;
+
+  /** Cast, change (+1/-1) or remove (0) the user's vote; returns the new tally. */
+  vote(trackId: string, userId: string, value: VoteValue): Promise<VoteTally>;
+  /** Current tally of a track (zeros when it has no votes). */
+  trackScore(trackId: string): Promise<VoteTally>;
+  /** Top tracks of a guild, one query. */
+  leaderboard(query: LeaderboardQuery): Promise<LeaderboardEntry[]>;
+  /** A member's numbers, in a guild or everywhere. */
+  userProfile(userId: string, guildId?: string): Promise<UserProfile>;
+
+  /** Save a personal model; BAD_ARGUMENT when the owner already has one of that name. */
+  createModel(input: ModelInput): Promise<ModelRecord>;
+  /** The owner's models (and, optionally, those shared in a guild), newest first. */
+  listModels(ownerId: string, options?: ListModelsOptions): Promise<ModelRecord[]>;
+  /** A model by id or by name: the caller's own, or one shared with them; null when none. */
+  getModel(idOrName: string, ownerId: string, guildId?: string): Promise<ModelRecord | null>;
+  /** The weights blob; NOT_FOUND when the model does not exist. */
+  getModelWeights(id: string): Promise<Uint8Array>;
+  /** Rename one of the owner's models; NOT_FOUND / BAD_ARGUMENT (name taken). */
+  renameModel(id: string, ownerId: string, newName: string): Promise<ModelRecord>;
+  /** Delete one of the owner's models; false when it was not theirs / not there. */
+  deleteModel(id: string, ownerId: string): Promise<boolean>;
+  /** Share or unshare one of the owner's models; NOT_FOUND when not theirs. */
+  setModelShared(id: string, ownerId: string, shared: boolean): Promise<ModelRecord>;
+
+  /** Record a job (status queued). */
+  createJob(input: JobInput): Promise<JobRecord>;
+  /** Update status/progress/error; NOT_FOUND for an unknown job. */
+  updateJob(id: string, patch: JobPatch): Promise<JobRecord>;
+  /** The job or null. */
+  getJob(id: string): Promise<JobRecord | null>;
+
+  /** Health check: resolves when the database answers, throws UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  /** Release connections. */
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** `file:...` or undefined -> SQLite (default `data/mixtape.db`); `postgres(ql)://...` -> PostgreSQL. */
+  databaseUrl?: string;
+}

@@ -1,0 +1,125 @@
+/**
+ * A small, fast studio for the bot's tests: real (tiny) MIDI and PNG bytes, and a sine tone
+ * as PCM whose pitch depends on the seed, so a test can recognise the track in voice.
+ */
+import tonejs from '@tonejs/midi';
+import { PNG } from 'pngjs';
+import { MixtapeError } from '../../src/engine/errors.ts';
+import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../../src/studio/types.ts';
+import type { Studio, StudioProgress } from '../../src/bot/types.ts';
+
+const { Midi } = tonejs;
+export const GENRES = ['celtic', 'classical', 'jazz', 'game', 'pop', 'dance'];
+export const INSTRUMENTS = ['piano', 'acoustic guitar', 'music box', 'strings', 'flute', 'synth lead'];
+
+/** The tone frequency a seed plays at. @example toneHz(0) // 300 */
+export const toneHz = (seed: number): number => 300 + (seed % 5) * 100;
+
+export interface TestStudioOptions {
+  /** How long one composition takes (ms). */
+  composeMs?: number;
+  /** Length of the PCM in seconds. */
+  pcmSeconds?: number;
+  trainMs?: number;
+}
+
+export interface TestStudio extends Studio {
+  composeCalls: ComposeRequest[];
+  trainCalls: TrainRequest[];
+}
+
+/** Parses MIDI bytes; a MixtapeError for anything that is not a usable MIDI file. */
+function parseMidi(bytes: Uint8Array): InstanceType<typeof Midi> {
+  let midi;
+  try {
+    midi = new Midi(bytes);
+  } catch {
+    throw new MixtapeError('NOT_MIDI', 'This file is not a valid MIDI file. Please export it again as .mid.');
+  }
+  if (!midi.tracks.some((t) => t.notes.length)) throw new MixtapeError('NO_NOTES', 'This MIDI file has no notes.');
+  return midi;
+}
+
+/** A MIDI file with one note per beat. */
+export function makeMidi(bars: number, tempo = 120, pitch = 60): Uint8Array {
+  const midi = new Midi();
+  midi.header.setTempo(tempo);
+  const track = midi.addTrack();
+  const beat = 60 / tempo;
+  for (let b = 0; b < bars * 4; b++) track.addNote({ midi: pitch + (b % 8), time: b * beat, duration: beat * 0.9, velocity: 0.8 });
+  return midi.toArray();
+}
+
+function makePng(): Uint8Array {
+  const png = new PNG({ width: 16, height: 8 });
+  png.data.fill(200);
+  return PNG.sync.write(png);
+}
+
+/** 48 kHz stereo s16 sine. */
+export function sinePcm(hz: number, seconds: number): Int16Array {
+  const n = Math.round(48000 * seconds);
+  const pcm = new Int16Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(Math.sin((2 * Math.PI * hz * i) / 48000) * 12000);
+    pcm[2 * i] = v;
+    pcm[2 * i + 1] = v;
+  }
+  return pcm;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
+  const composeCalls: ComposeRequest[] = [];
+  const trainCalls: TrainRequest[] = [];
+  return {
+    composeCalls,
+    trainCalls,
+    listGenres: () => GENRES,
+    listInstruments: () => INSTRUMENTS,
+    async composeTrack(req: ComposeRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult> {
+      composeCalls.push(req);
+      if (!GENRES.includes(req.genre)) throw new MixtapeError('UNKNOWN_GENRE', `unknown genre ${req.genre}`);
+      const primerBars = req.primerMidi ? Math.ceil(parseMidi(req.primerMidi).durationTicks / (480 * 4)) : 0;
+      const modelName = req.model ? String(JSON.parse(Buffer.from(req.model.bytes).toString()).name) : '';
+      const steps = 4;
+      for (let s = 1; s <= steps; s++) {
+        await sleep((options.composeMs ?? 50) / steps);
+        onProgress?.({ stage: 'generate', fraction: s / steps });
+      }
+      const seed = req.seed ?? 1;
+      const tempo = req.tempo ?? 120;
+      const bars = primerBars + req.bars;
+      return {
+        title: `${req.genre[0].toUpperCase()}${req.genre.slice(1)} study ${seed % 1000}`,
+        genre: req.genre,
+        modelName,
+        bars,
+        tempo,
+        seed,
+        temperature: req.temperature ?? 1,
+        instrument: req.instrument ?? 'piano',
+        durationSeconds: (bars * 4 * 60) / tempo,
+        midi: makeMidi(bars, tempo),
+        audio: [{ format: 'ogg', bytes: new TextEncoder().encode('OggS-not-really-' + seed) }],
+        png: makePng(),
+        pcm: sinePcm(toneHz(seed), options.pcmSeconds ?? 1.5),
+        timings: { generateMs: 1, renderMs: 1, encodeMs: 1, imageMs: 1 },
+      };
+    },
+    async trainPersonal(req: TrainRequest, onProgress?: (p: StudioProgress) => void): Promise<TrainResult> {
+      trainCalls.push(req);
+      for (const f of req.files) parseMidi(f.bytes);
+      const epochs = 3;
+      for (let e = 1; e <= epochs; e++) {
+        await sleep((options.trainMs ?? 60) / epochs);
+        onProgress?.({ epoch: e, epochs, loss: 2 / e, fraction: e / epochs });
+      }
+      return {
+        bytes: new TextEncoder().encode(JSON.stringify({ name: req.name, baseGenre: req.baseGenre, files: req.files.length })),
+        card: { epochs, loss: 0.667, files: req.files.length },
+      };
+    },
+  };
+}

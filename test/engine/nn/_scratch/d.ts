@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../../src/engine/nn/backend.ts';
+import { LstmStack } from '../../../../src/engine/nn/lstm.ts';
+await initBackend('wasm');
+const I=3,H=4,B=2,T=3;
+const stack = new LstmStack(I,[H]);
+const layer = tf.layers.lstm({ units: H, returnSequences: true });
+layer.apply(tf.zeros([B,T,I]));
+const w = stack.weights[0];
+layer.setWeights([w.kernel, w.recurrentKernel, w.bias]);
+const x = tf.randomNormal([B,T,I]) as tf.Tensor3D;
+(layer.apply(x) as tf.Tensor).print();
+stack.apply(x).print();
+console.log(layer.getWeights().map(t=>t.shape), layer.getWeights()[2].dataSync());
