@@ -55,7 +55,9 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
     registration,
     async stop() {
       voice.destroyAll();
-      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => { timer = setTimeout(r, 5000); })]);
+      clearTimeout(timer);
       await client.destroy();
     },
   };

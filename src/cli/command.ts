@@ -41,7 +41,10 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Parsed
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
-  for (const [name, o] of Object.entries(cmd.options)) options[name] = { type: o.type, short: o.short, multiple: o.multiple };
+  for (const [name, o] of Object.entries(cmd.options)) {
+    // parseArgs rejects keys that are present but undefined.
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: cmd.positionals ?? false, strict: true });
     return { values: values as ParsedValues, positionals };

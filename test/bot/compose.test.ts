@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import tonejs from '@tonejs/midi';
-import { startHarness, trackPosted, trackIdOf, ephemeralAnswer, replyText, type Harness } from './harness.ts';
+import { startHarness, until, trackPosted, trackIdOf, ephemeralAnswer, replyText, type Harness } from './harness.ts';
 import { makeMidi, type TestStudio } from './test-studio.ts';
 
 let h: Harness;
@@ -36,7 +36,7 @@ test('/compose defers at once, then edits the reply with the files, embed and bu
   // The MIDI file on the message is a real MIDI file, and the track is stored with the message id.
   const midi = h.fake.served.get(new URL(msg.attachments.find((a) => a.filename.endsWith('.mid'))!.url).pathname)!.bytes;
   assert.ok(new tonejs.Midi(midi).tracks[0].notes.length > 0);
-  const track = await h.store.getTrack(trackIdOf(msg));
+  const track = await until(async () => { const t = await h.store.getTrack(trackIdOf(msg)); return t?.messageId ? t : null; }, 5000, 'message id stored');
   assert.equal(track?.messageId, msg.id);
   assert.equal(track?.seed, 42);
   assert.equal(track?.instrument, 'music box');

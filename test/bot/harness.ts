@@ -137,3 +137,14 @@ export function replyText(fake: FakeDiscord, it: FakeInteraction, pred: (text: s
     return pred(text) ? text : undefined;
   }, ms, 'a reply');
 }
+
+/** Polls an async condition every 20 ms until it is truthy; rejects after `ms`. */
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 5000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -12,14 +12,17 @@ const { Midi } = tonejs;
 export const GENRES = ['celtic', 'classical', 'jazz', 'game', 'pop', 'dance'];
 export const INSTRUMENTS = ['piano', 'acoustic guitar', 'music box', 'strings', 'flute', 'synth lead'];
 
+/** A seed that makes the test studio fail with an unexpected (non-Mixtape) error. */
+export const FAILING_SEED = 666;
+
 /** The tone frequency a seed plays at. @example toneHz(0) // 300 */
 export const toneHz = (seed: number): number => 300 + (seed % 5) * 100;
 
 export interface TestStudioOptions {
   /** How long one composition takes (ms). */
   composeMs?: number;
-  /** Length of the PCM in seconds. */
-  pcmSeconds?: number;
+  /** Length of the PCM per bar in seconds (default 0.5, at most 6 s in all). */
+  pcmSecondsPerBar?: number;
   trainMs?: number;
 }
 
@@ -80,6 +83,7 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
     listInstruments: () => INSTRUMENTS,
     async composeTrack(req: ComposeRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult> {
       composeCalls.push(req);
+      if (req.seed === 666) throw new Error('synthetic studio failure');
       if (!GENRES.includes(req.genre)) throw new MixtapeError('UNKNOWN_GENRE', `unknown genre ${req.genre}`);
       const primerBars = req.primerMidi ? Math.ceil(parseMidi(req.primerMidi).durationTicks / (480 * 4)) : 0;
       const modelName = req.model ? String(JSON.parse(Buffer.from(req.model.bytes).toString()).name) : '';
@@ -104,7 +108,7 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
         midi: makeMidi(bars, tempo),
         audio: [{ format: 'ogg', bytes: new TextEncoder().encode('OggS-not-really-' + seed) }],
         png: makePng(),
-        pcm: sinePcm(toneHz(seed), options.pcmSeconds ?? 1.5),
+        pcm: sinePcm(toneHz(seed), Math.min(6, bars * (options.pcmSecondsPerBar ?? 0.5))),
         timings: { generateMs: 1, renderMs: 1, encodeMs: 1, imageMs: 1 },
       };
     },

@@ -192,3 +192,12 @@ test('drums: GM map to 9 classes, 512-token masks and round trip of classes and 
   assert.deepEqual(track.notes.map((x) => [x.pitch, x.start]), [[36, 0], [42, 0], [42, 0.5], [38, 1], [49, 3.75]]);
   assert.deepEqual(drums.encodeHits(track.notes), tokens, 'decode -> encode is the identity on tokens');
 });
+
+test('performance secondsMapper matches score.ts beatToSeconds', async () => {
+  const { beatToSeconds } = await import('../../src/engine/score.ts');
+  const s = scoreOf([{ notes: [n(60, 0, 40)] }], {
+    tempos: [{ beat: 0, bpm: 90 }, { beat: 1.5, bpm: 200 }, { beat: 7, bpm: 45 }, { beat: 7.25, bpm: 120 }],
+  });
+  const map = perf.secondsMapper(s);
+  for (const beat of [0, 0.3, 1.5, 2, 7, 7.1, 7.25, 30]) assert.ok(Math.abs(map(beat) - beatToSeconds(s, beat)) < 1e-9, `beat ${beat}`);
+});

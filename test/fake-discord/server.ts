@@ -282,7 +282,7 @@ export class FakeDiscord extends EventEmitter {
 
   // ---------- waiting and reading ----------
 
-  /** Resolves when `pred()` is truthy (checked after every change); rejects after `ms`. */
+  /** Resolves when `pred()` is truthy (checked after every change and every 25 ms); rejects after `ms`. */
   waitFor<T>(pred: () => T | undefined | null | false, ms = 10000, what = 'condition'): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -291,7 +291,8 @@ export class FakeDiscord extends EventEmitter {
         if (v) { cleanup(); resolve(v); }
       };
       const timer = setTimeout(() => { cleanup(); reject(new Error(`fake: timed out waiting for ${what}`)); }, ms);
-      const cleanup = () => { clearTimeout(timer); this.off('change', check); };
+      const poll = setInterval(check, 25); // for state outside the fake (the bot's cache)
+      const cleanup = () => { clearTimeout(timer); clearInterval(poll); this.off('change', check); };
       this.on('change', check);
       check();
     });
@@ -305,10 +306,11 @@ export class FakeDiscord extends EventEmitter {
   /** Text of the ephemeral answer the user got (reply, edit of an ephemeral defer, or ephemeral follow-up). */
   ephemeral(it: FakeInteraction): string | undefined {
     const original = this.original(it);
-    if (original && original.flags & EPHEMERAL && original.content) return original.content;
+    const text = (m: FakeMessage) => m.content || m.embeds[0]?.description;
+    if (original && original.flags & EPHEMERAL && text(original)) return text(original);
     for (const id of it.followupIds) {
       const m = this.messages.get(id);
-      if (m && m.flags & EPHEMERAL) return m.content || m.embeds[0]?.description;
+      if (m && m.flags & EPHEMERAL) return text(m);
     }
     return undefined;
   }

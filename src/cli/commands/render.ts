@@ -53,9 +53,8 @@ const command: Command = {
     if (seed !== undefined && !Number.isInteger(seed)) throw new MixtapeError('BAD_ARGUMENT', `--humanize takes an integer seed (got "${seedRaw}")`);
     const midi = await readMidiFile(input);
     const t0 = performance.now();
-    const needsAudio = formats.some((f) => f !== 'png');
     // Load the SoundFont first so its one-off cost is reported apart from rendering.
-    const soundfontLoadMs = needsAudio ? await getRenderer(str(values, 'soundfont')).ready() : 0;
+    const soundfontLoadMs = await getRenderer(str(values, 'soundfont')).ready();
     const audioFormats = formats.filter((f): f is EncodeFormat => f !== 'png');
     const result = await renderScore(midi, {
       soundfont: str(values, 'soundfont'),

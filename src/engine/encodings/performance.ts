@@ -11,7 +11,7 @@
  * `includeDrums`), the tempo map (decode uses one bpm: beats = seconds * bpm / 60).
  */
 import type { Note, Score } from '../score.ts';
-import { beatToSeconds } from '../score.ts';
+import { DEFAULT_BPM } from '../score.ts';
 
 export interface PerformanceConfig {
   stepsPerSecond: number;
@@ -55,6 +55,28 @@ export function binToVelocity(bin: number, config: PerformanceConfig = DEFAULT_P
   return 1 + bin * Math.ceil(127 / config.velocityBins);
 }
 
+/**
+ * beat -> seconds under the score's tempo map, O(log tempos) per call (same result as
+ * score.ts beatToSeconds, which is linear: piano-midi.de files carry thousands of tempo changes).
+ * @example secondsMapper(score)(2) // 1 at 120 bpm
+ */
+export function secondsMapper(score: Score): (beat: number) => number {
+  const tempos = score.tempos.length ? score.tempos : [{ beat: 0, bpm: DEFAULT_BPM }];
+  const at: number[] = [0];
+  for (let i = 1; i < tempos.length; i++) at.push(at[i - 1] + ((tempos[i].beat - tempos[i - 1].beat) * 60) / tempos[i - 1].bpm);
+  return (beat) => {
+    if (beat <= tempos[0].beat) return 0;
+    let lo = 0;
+    let hi = tempos.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (tempos[mid].beat <= beat) lo = mid;
+      else hi = mid - 1;
+    }
+    return at[lo] + ((beat - tempos[lo].beat) * 60) / tempos[lo].bpm;
+  };
+}
+
 export interface PerformanceEncodeOptions {
   includeDrums?: boolean;
 }
@@ -64,7 +86,8 @@ export interface PerformanceEncodeOptions {
  * @example encode(score).slice(0, 3) // [VEL_24, ON_60, SHIFT_50]
  */
 export function encode(score: Score, config: PerformanceConfig = DEFAULT_PERFORMANCE_CONFIG, options: PerformanceEncodeOptions = {}): number[] {
-  const step = (beat: number) => Math.round(beatToSeconds(score, beat) * config.stepsPerSecond);
+  const seconds = secondsMapper(score);
+  const step = (beat: number) => Math.round(seconds(beat) * config.stepsPerSecond);
   const notes = score.tracks
     .filter((t) => options.includeDrums || !t.isDrum)
     .flatMap((t) => t.notes)
