@@ -11,6 +11,7 @@ import type { BotContext } from './types.ts';
 import { followJob, progressReply } from './progress.ts';
 import { replyError } from './replies.ts';
 import { trackMessage } from './track-message.ts';
+import { isOggOpus } from './voice/loader.ts';
 
 /** What to compose; the model and primer are loaded inside the job (they may be slow). */
 export interface ComposePlan {
@@ -117,7 +118,8 @@ export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, p
       midi: result.midi,
       parentTrackId: plan.parentTrackId ?? null,
     });
-    ctx.audio.set(track.id, { pcm: result.pcm, ogg: result.audio.find((a) => a.format === 'ogg')?.bytes });
+    const ogg = result.audio.find((a) => a.format === 'ogg' && isOggOpus(a.bytes))?.bytes;
+    ctx.audio.set(track.id, { pcm: result.pcm, ogg: result.pcm ? undefined : ogg });
     const message = await i.editReply(trackMessage(track, result, { up: 0, down: 0, score: 0 }));
     await ctx.store.setTrackMessage(track.id, message.channelId, message.id);
     ctx.log.info({ trackId: track.id, guildId, ms: result.timings }, 'track posted');

@@ -27,11 +27,11 @@ export function logError(log: Logger, e: unknown, what: string): void {
 export async function sayEphemeral(i: RepliableInteraction, text: string): Promise<void> {
   if (!i.deferred && !i.replied) {
     await i.reply({ content: text, flags: MessageFlags.Ephemeral });
-  } else if (i.deferred && !i.replied && i.ephemeral) {
+  } else if (i.deferred && i.ephemeral) {
     await i.editReply({ content: text, embeds: [], components: [], files: [] });
   } else {
-    // A public "thinking..." or answer is there: remove it and tell only the user.
-    if (i.deferred && !i.replied) await i.deleteReply().catch(() => undefined);
+    // A public "thinking..." or progress line is there (never deferUpdate here): remove it, tell only the user.
+    if (i.deferred) await i.deleteReply().catch(() => undefined);
     await i.followUp({ content: text, flags: MessageFlags.Ephemeral });
   }
 }

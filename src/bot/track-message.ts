@@ -70,10 +70,13 @@ export function trackEmbed(track: TrackRecord, result: Pick<ComposeResult, 'mode
     .setFooter({ text: `track ${track.id}${track.parentTrackId ? ` · from ${track.parentTrackId}` : ''}` });
 }
 
-/** The files of a track message: audio, MIDI and the piano roll. */
+/** Discord's upload limit per file without boosts. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** The files of a track message: audio (when under the upload limit), MIDI and the piano roll. */
 export function trackFiles(track: TrackRecord, result: Pick<ComposeResult, 'audio' | 'midi' | 'png'>): AttachmentBuilder[] {
   const base = slug(track.title);
-  const files = result.audio.map((a) => new AttachmentBuilder(Buffer.from(a.bytes), { name: `${base}.${a.format}` }));
+  const files = result.audio.filter((a) => a.bytes.length <= MAX_UPLOAD_BYTES).map((a) => new AttachmentBuilder(Buffer.from(a.bytes), { name: `${base}.${a.format}` }));
   files.push(new AttachmentBuilder(Buffer.from(result.midi), { name: `${base}.mid` }));
   files.push(new AttachmentBuilder(Buffer.from(result.png), { name: 'roll.png' }));
   return files;
@@ -81,8 +84,9 @@ export function trackFiles(track: TrackRecord, result: Pick<ComposeResult, 'audi
 
 /** The whole message of a new track. */
 export function trackMessage(track: TrackRecord, result: ComposeResult, t: VoteTally) {
+  const tooBig = result.audio.some((a) => a.bytes.length > MAX_UPLOAD_BYTES);
   return {
-    content: '',
+    content: tooBig ? 'The audio is too large to attach here: press ▶️ Play to hear it in voice.' : '',
     embeds: [trackEmbed(track, result, t)],
     components: [trackButtons(track.id, t)],
     files: trackFiles(track, result),

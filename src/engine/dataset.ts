@@ -59,7 +59,7 @@ export function listMidiFiles(dir: string, options: ListOptions = {}): string[] 
   }
   const found: string[] = [];
   const walk = (folder: string, names: string[], depth: number) => {
-    for (const name of names.sort()) {
+    for (const name of [...names].sort()) {
       if (found.length >= maxFiles) return;
       const path = join(folder, name);
       const rel = relative(dir, path);
@@ -82,7 +82,8 @@ export function listMidiFiles(dir: string, options: ListOptions = {}): string[] 
     }
   };
   walk(dir, entriesRoot, 0);
-  return found.sort((a, b) => relative(dir, a).localeCompare(relative(dir, b)));
+  // Plain code-unit order, not localeCompare: the same on every machine and locale.
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** All MIDI files of a genre under a datasets root. @example genreFiles('jazz').length // 408 */

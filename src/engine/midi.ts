@@ -13,6 +13,8 @@ const { Midi } = tonejs;
 export const MIDI_MAX_BYTES = 2 * 1024 * 1024;
 /** Most notes accepted in one file. */
 export const MIDI_MAX_NOTES = 20000;
+/** Longest piece accepted, in beats (about 2.8 hours at 120 bpm): keeps grid encodings bounded. */
+export const MIDI_MAX_BEATS = 20000;
 /** Ticks per quarter note of written files. */
 export const WRITE_PPQ = 480;
 /** General MIDI drums live on channel 10 (index 9). */
@@ -23,6 +25,7 @@ export interface ReadMidiOptions {
   title?: string;
   maxBytes?: number;
   maxNotes?: number;
+  maxBeats?: number;
   /** Keep tracks without notes (default false). */
   keepEmptyTracks?: boolean;
 }
@@ -135,6 +138,10 @@ function midiToScore(midi: InstanceType<typeof Midi>, opts: ReadMidiOptions): Sc
   const total = kept.reduce((n, t) => n + t.notes.length, 0);
   if (total === 0) throw new MixtapeError('NO_NOTES', 'that MIDI file has no notes; send a file with at least one note');
   const lastEnd = kept.reduce((m, t) => t.notes.reduce((mm, n) => Math.max(mm, n.start + n.duration), m), 0);
+  const maxBeats = opts.maxBeats ?? MIDI_MAX_BEATS;
+  if (lastEnd > maxBeats) {
+    throw new MixtapeError('TOO_LARGE', `that MIDI file is ${Math.round(lastEnd)} beats long; the limit is ${maxBeats} beats`);
+  }
   return {
     title: opts.title ?? (midi.header.name?.trim() || 'untitled'),
     tracks: kept,
@@ -146,7 +153,7 @@ function midiToScore(midi: InstanceType<typeof Midi>, opts: ReadMidiOptions): Sc
         denominator: t.timeSignature[1],
       })),
     ),
-    lengthBeats: Math.max(lastEnd, beat(midi.durationTicks)),
+    lengthBeats: lastEnd,
   };
 }
 

@@ -107,6 +107,8 @@ test('polyphonic: tokens, chords, velocity changes, bars and round trip', () => 
   const wback = poly.decode(wt, { stepsPerBar: 12 });
   assert.deepEqual(strip(wback.tracks[0].notes), strip(waltz.tracks[0].notes));
   assert.deepEqual(wback.timeSignatures[0], { beat: 0, numerator: 3, denominator: 4 });
+  assert.equal(wback.lengthBeats, 6);
+  assert.equal(poly.decode(wt, { stepsPerBar: 12, timeSignature: { beat: 0, numerator: 6, denominator: 8 } }).timeSignatures[0].numerator, 6);
 });
 
 test('polyphonic grammar: masks allow exactly valid continuations; random masked walks stay valid', () => {
@@ -141,7 +143,8 @@ test('polyphonic grammar: masks allow exactly valid continuations; random masked
   }
   assert.ok(poly.isValidSequence(walk));
   const decoded = poly.decode(walk);
-  assert.equal(decoded.lengthBeats >= poly.barsOf(walk) * 4, true);
+  assert.equal(decoded.lengthBeats, poly.barsOf(walk) * 4);
+  assert.ok(decoded.tracks[0].notes.every((x) => x.start + x.duration <= decoded.lengthBeats));
 });
 
 test('performance: 388 tokens, round trip to 10 ms and velocity bins, tempo map respected', () => {

@@ -43,6 +43,9 @@ test('readMidi rejects non-MIDI, empty, note-less and oversized input with typed
   assert.match(text.message, /not a MIDI file \(\.mid\)/);
   assert.equal(codeOf(() => readMidi(writeMidi(scoreOf([{ notes: [] }])))).code, 'NO_NOTES');
   assert.equal(codeOf(() => readMidi(new Uint8Array(3 * 1024 * 1024).fill(77))).code, 'TOO_LARGE');
+  const long = codeOf(() => readMidi(writeMidi(scoreOf([{ notes: [n(60, 30000)] }]))));
+  assert.equal(long.code, 'TOO_LARGE');
+  assert.match(long.message, /30001 beats long/);
   // Truncated header after MThd.
   assert.equal(codeOf(() => readMidi(new Uint8Array([0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0]))).code, 'NOT_MIDI');
 });

@@ -17,8 +17,7 @@
  * time-signature changes (one main meter; bars longer than 16 steps are halved when possible,
  * otherwise re-barred as 16 steps).
  */
-import type { Note, Score } from '../score.ts';
-import { beatsPerBar } from '../score.ts';
+import type { Note, Score, TimeSignature } from '../score.ts';
 import { beatToStep, mainTimeSignature, stepToBeat, stepsPerBarOf, timeSignatureForSteps } from '../quantize.ts';
 import { foldPitch } from '../transpose.ts';
 
@@ -149,10 +148,12 @@ export interface PolyphonicDecodeOptions {
   bpm?: number;
   program?: number;
   title?: string;
+  /** Meter to write (default: from stepsPerBar, 12 -> 3/4); e.g. 6/8 for 12 steps. */
+  timeSignature?: TimeSignature;
 }
 
 /**
- * Tokens back to a one-track Score with exactly barsOf(tokens) bars. Tolerant: tokens that
+ * Tokens back to a one-track Score of exactly barsOf(tokens) bars (lengthBeats = bars * stepsPerBar / 4). Tolerant: tokens that
  * break the grammar are skipped, a PITCH without DUR is dropped.
  * @example decode(encode(score)).tracks[0].notes.length
  */
@@ -178,15 +179,16 @@ export function decode(tokens: readonly number[], options: PolyphonicDecodeOptio
       pitch = -1;
     }
   }
-  const ts = timeSignatureForSteps(stepsPerBar);
-  const bars = Math.max(0, bar + 1);
-  const end = notes.reduce((m, n) => Math.max(m, n.start + n.duration), 0);
+  const ts = options.timeSignature ?? timeSignatureForSteps(stepsPerBar);
+  const lengthBeats = Math.max(0, bar + 1) * stepToBeat(stepsPerBar);
+  // Exactly barsOf(tokens) bars: notes ringing past the last bar line are cut there.
+  for (const n of notes) n.duration = Math.min(n.duration, lengthBeats - n.start);
   return {
     title: options.title ?? 'untitled',
     tracks: [{ name: 'Piano', program: options.program ?? 0, isDrum: false, notes }],
     tempos: [{ beat: 0, bpm: options.bpm ?? 120 }],
-    timeSignatures: [ts],
-    lengthBeats: Math.max(bars * beatsPerBar(ts), end),
+    timeSignatures: [{ ...ts, beat: 0 }],
+    lengthBeats,
   };
 }
 

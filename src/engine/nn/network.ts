@@ -251,7 +251,7 @@ export class SequenceNetwork {
     } else if (this.query) {
       feat = tf.concat([y, this.context(y)], 2).reshape([B * T, 2 * top]);
     } else feat = y.reshape([B * T, top]);
-    if (training && this.spec.dropout > 0) feat = tf.dropout(feat, this.spec.dropout);
+    if (training && this.spec.dropout > 0) feat = tf.dropout(feat, this.spec.dropout) as tf.Tensor2D;
     return this.heads.map((h) => tf.add(tf.matMul(feat, h.kernel), h.bias) as tf.Tensor2D);
   }
 
@@ -315,17 +315,17 @@ export class SequenceNetwork {
   /** Forward pass without training: NLL sum, correct and count per head. */
   evaluate(b: Batch): EvalResult {
     this.checkBatch(b);
-    return tf.tidy(() => {
+    const out: EvalResult = { nll: [], correct: [], count: [] };
+    tf.tidy(() => {
       const logits = this.logits(b, false);
-      const out: EvalResult = { nll: [], correct: [], count: [] };
       logits.forEach((l, k) => {
         const s = this.score(l, this.headTargets(b, k), this.spec.heads[k]);
         out.nll.push(s.nll.dataSync()[0]);
         out.correct.push(s.correct.dataSync()[0]);
         out.count.push(s.count);
       });
-      return out;
     });
+    return out;
   }
 
   /** Logits per head as plain arrays ([B*T*V], or [B*V] for bidirectional nets); for tests and checks. */

@@ -143,7 +143,15 @@ function buildModule(): Uint8Array {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
-let compiled: WebAssembly.Module | undefined;
+// The project's TS lib has no WebAssembly typings: declare the few members used here.
+interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Memory: new (d: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+let compiled: object | undefined;
 const K_BLOCK = 256;
 
 // ---- the heap ----------------------------------------------------------------------------
@@ -181,7 +189,7 @@ function jsGemm(h: { f32: Float32Array }): Heap['gemm'] {
 
 /** Creates a heap; uses the SIMD kernel unless `forceJs` or the runtime lacks wasm SIMD. */
 export function createHeap(forceJs = false): Heap {
-  const memory = new WebAssembly.Memory({ initial: 16 });
+  const memory = new WA.Memory({ initial: 16 });
   let top = 0;
   const heap: Heap = {
     f32: new Float32Array(memory.buffer),
@@ -203,8 +211,8 @@ export function createHeap(forceJs = false): Heap {
   heap.gemm = jsGemm(heap);
   if (forceJs) return heap;
   try {
-    compiled ??= new WebAssembly.Module(buildModule() as BufferSource);
-    const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
+    compiled ??= new WA.Module(buildModule());
+    const inst = new WA.Instance(compiled, { env: { mem: memory } });
     const g2 = inst.exports.gemm2 as GemmFn;
     const g1 = inst.exports.gemm1 as GemmFn;
     const run = (a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, accI: number) => {
