@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { zipSync } from 'fflate';
 import { commandsHash } from '../../src/bot/register.ts';
@@ -116,7 +116,9 @@ test('the fake voice server decrypts aead_aes256_gcm_rtpsize packets', () => {
 
 test('npm start without a token explains what to set and exits non-zero', () => {
   const main = new URL('../../src/bot/main.ts', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, [main], { cwd: mkdtempSync(`${tmpdir()}/mixtape-start-`), env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 20000 });
+  const cwd = mkdtempSync(`${tmpdir()}/mixtape-start-`);
+  const r = spawnSync(process.execPath, [main], { cwd, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 20000 });
+  rmSync(cwd, { recursive: true, force: true });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /DISCORD_TOKEN/);
   assert.match(r.stderr, /npx mixtape compose/);
