@@ -43,5 +43,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: { paths: redactPaths(), censor: '[redacted]' },
     ...(options.name ? { name: options.name } : {}),
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  // stderr by default: stdout belongs to command output (`--json` prints exactly one object there).
+  return pino(config, options.destination ?? pino.destination(2));
 }

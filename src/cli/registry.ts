@@ -2,6 +2,9 @@ import type { Command } from './command.ts';
 
 /** Every CLI command, loaded lazily so that `mixtape --help` stays fast. Add one line per command. */
 export const commands: Record<string, () => Promise<Command>> = {
+  compose: async () => (await import('./commands/compose.ts')).default,
+  continue: async () => (await import('./commands/continue.ts')).default,
   train: async () => (await import('./commands/train.ts')).default,
   render: async () => (await import('./commands/render.ts')).default,
+  bench: async () => (await import('./commands/bench.ts')).default,
 };

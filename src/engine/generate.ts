@@ -6,6 +6,8 @@
 import type { Codec, SampleOptions, Sequence } from './models/codecs/codec.ts';
 import type { StepModel } from './models/stepModel.ts';
 import { createRng } from './random.ts';
+import type { MarkovModel } from './markov.ts';
+import { markovLogProb, markovSample } from './markov.ts';
 import { logSoftmax, sampleIndex } from './sampling.ts';
 
 export interface GenerateOptions {
@@ -105,4 +107,30 @@ function cutBeams(model: StepModel, seqs: Sequence[], logProbs: number[], beam: 
   const keep = order.flatMap((i) => new Array<number>(branch).fill(i)).slice(0, beam);
   model.reorder(keep);
   return { seqs: keep.map((i) => ({ ...seqs[i], tokens: [...seqs[i].tokens] })), logProbs: keep.map((i) => logProbs[i]) };
+}
+
+/**
+ * The same loop for the Markov chain: it samples joint events directly (no heads).
+ * @example generateMarkov(markov, codecs.pitchDuration, { bars: 8, stepsPerBar: 16, seed: 1 })
+ */
+export function generateMarkov(
+  markov: MarkovModel,
+  codec: Codec,
+  opts: Omit<GenerateOptions, 'model' | 'codec' | 'beamSize' | 'takes'>,
+): Take {
+  const rng = createRng(opts.seed ?? 0);
+  const seq: Sequence = opts.primer
+    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
+    : { tokens: [firstEvent(opts as GenerateOptions, rng)], stepsPerBar: opts.stepsPerBar, startStep: 0 };
+  const primerBars = opts.primer ? primerBarsOf(codec, seq) : 0;
+  const target = primerBars + opts.bars;
+  const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
+  let logProb = 0;
+  while (codec.barsElapsed(seq) < target && seq.tokens.length < maxEvents) {
+    const context = seq.tokens.slice(-markov.order);
+    const event = markovSample(markov, context, rng, opts.temperature ?? 1);
+    logProb += markovLogProb(markov, context, event);
+    seq.tokens.push(event);
+  }
+  return { sequence: seq, logProb, primerBars };
 }

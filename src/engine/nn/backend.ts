@@ -8,12 +8,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import pino from 'pino';
+import { createLogger } from '../../log.ts';
 import { MixtapeError } from '../errors.ts';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
 
-const log = pino({ name: 'nn', level: process.env.LOG_LEVEL ?? 'info' });
+const log = createLogger({ name: 'nn', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn' });
 let ready: Promise<string> | undefined;
 let readyFor: BackendName | undefined;
 

@@ -15,7 +15,7 @@
  * block is padded to Hp = pad16(H) columns (padded lanes stay exactly zero).
  */
 import * as tf from '@tensorflow/tfjs';
-import { createHeap, pad16, type Heap } from './simd.ts';
+import { createHeap, jsCellFwd, pad16, type Heap } from './simd.ts';
 import { MixtapeError } from '../errors.ts';
 
 /** Recurrent state of a stack: one [B, H] tensor per layer for h and for c. */
@@ -44,39 +44,23 @@ export interface LstmForwardOptions {
   random?: () => number;
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-// tanh via exp: V8's Math.tanh is slower and the error (< 1e-15 absolute) is far below float32.
-const tanh = (x: number): number => 2 / (1 + Math.exp(-2 * x)) - 1;
-
 let nextId = 0;
 
 /**
- * One LSTM cell update for one row, in place on a float heap: the gate pre-activations at z
- * (4 blocks of Hp) become activations i, f, g, o; writes c, tanh(c) and h. Shared with the stepper.
+ * One LSTM cell update for one row, in place on a float heap (JS reference): the gate
+ * pre-activations at z (4 blocks of Hp) become activations i, f, g, o; writes c, tanh(c) and h.
+ * Padded lanes (H..Hp) are computed too and stay zero when their inputs are zero.
  */
 export function cellForward(f: Float32Array, z: number, cp: number, co: number, tco: number, ho: number, H: number, Hp: number): void {
-  for (let j = 0; j < H; j++) {
-    const i = sigmoid(f[z + j]);
-    const fg = sigmoid(f[z + Hp + j]);
-    const g = tanh(f[z + 2 * Hp + j]);
-    const o = sigmoid(f[z + 3 * Hp + j]);
-    f[z + j] = i;
-    f[z + Hp + j] = fg;
-    f[z + 2 * Hp + j] = g;
-    f[z + 3 * Hp + j] = o;
-    const c = fg * f[cp + j] + i * g;
-    f[co + j] = c;
-    const tc = tanh(c);
-    f[tco + j] = tc;
-    f[ho + j] = o * tc;
-  }
+  void H;
+  jsCellFwd(f, z, 0, cp, 0, co, tco, ho, 0, 1, Hp);
 }
 
 /** Heap buffers (float offsets) of one layer. */
 interface LayerBuffers {
   w: number; r: number; b: number; wT: number; rT: number;
   x: number; z: number; c: number; tc: number; h: number; h0: number; c0: number;
-  dz: number; dH: number; dhn: number; dcn: number; hs: number; dW: number; dR: number; dX: number;
+  dz: number; dH: number; dhn: number; dcn: number; hs: number; dW: number; dR: number; dX: number; db: number;
   mask: number;
 }
 
@@ -98,6 +82,8 @@ export class LstmStack {
   private shape = { B: 0, T: 0 };
   private finalH: Float32Array[] = [];
   private finalC: Float32Array[] = [];
+  /** Heap offset of a constant 1 (A operand of rank-1 gemms: bias broadcast, column sums). */
+  private one = -1;
 
   constructor(inputSize: number, units: number[], heap: Heap = createHeap(), name = 'lstm') {
     if (!(inputSize > 0) || units.length === 0 || units.some((u) => !(u > 0))) {
@@ -168,10 +154,14 @@ export class LstmStack {
     const rows = B * T;
     if (rows <= this.capacity.rows && B <= this.capacity.batch && this.bufs.length) return;
     const a = (n: number) => this.heap.alloc(n);
+    if (this.one < 0) {
+      this.one = a(1);
+      this.heap.f32[this.one] = 1;
+    }
     this.bufs = this.dims.map(({ Ip, Hp, G }) => ({
       w: a(Ip * G), r: a(Hp * G), b: a(G), wT: a(G * Ip), rT: a(G * Hp),
       x: a(rows * Ip), z: a(rows * G), c: a(rows * Hp), tc: a(rows * Hp), h: a(rows * Hp), h0: a(B * Hp), c0: a(B * Hp),
-      dz: a(rows * G), dH: a(rows * Hp), dhn: a(B * Hp), dcn: a(B * Hp), hs: a(rows * Hp), dW: a(Ip * G), dR: a(Hp * G), dX: a(rows * Ip),
+      dz: a(rows * G), dH: a(rows * Hp), dhn: a(B * Hp), dcn: a(B * Hp), hs: a(rows * Hp), dW: a(Ip * G), dR: a(Hp * G), dX: a(rows * Ip), db: a(G),
       mask: a(rows * Hp),
     }));
     this.capacity = { rows, batch: B };
@@ -282,67 +272,36 @@ export class LstmStack {
 
   /** Forward of one layer over its heap input; keeps gate activations, c and tanh(c). */
   private layerForward(l: number, B: number, T: number): void {
-    const { H, Ip, Hp, G } = this.dims[l];
+    const { Ip, Hp, G } = this.dims[l];
     const bf = this.bufs[l];
     const heap = this.heap;
     const rows = B * T;
-    let f = heap.f32;
-    for (let r = 0; r < rows; r++) f.copyWithin(bf.z + r * G, bf.b, bf.b + G);
+    // z = bias in every row (a rank-1 gemm with a constant 1), then + x W
+    heap.gemm(this.one, 0, 0, bf.b, G, bf.z, G, rows, 1, G, false);
     heap.gemm(bf.x, Ip, 1, bf.w, G, bf.z, G, rows, Ip, G, true);
     for (let t = 0; t < T; t++) {
       const hPrev = t === 0 ? bf.h0 : bf.h + (t - 1) * Hp;
       const hStride = t === 0 ? Hp : T * Hp;
       heap.gemm(hPrev, hStride, 1, bf.r, G, bf.z + t * G, T * G, B, Hp, G, true);
-      f = heap.f32;
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z = bf.z + row * G;
-        const cp = t === 0 ? bf.c0 + b * Hp : bf.c + (row - 1) * Hp;
-        const co = bf.c + row * Hp;
-        const tco = bf.tc + row * Hp;
-        const ho = bf.h + row * Hp;
-        cellForward(f, z, cp, co, tco, ho, H, Hp);
-      }
+      const cp = t === 0 ? bf.c0 : bf.c + (t - 1) * Hp;
+      heap.cellFwd(bf.z + t * G, T * G, cp, t === 0 ? Hp : T * Hp, bf.c + t * Hp, bf.tc + t * Hp, bf.h + t * Hp, T * Hp, B, Hp);
     }
   }
 
   /** BPTT of one layer: reads dH (+ dhn/dcn as the gradient of the final state), writes dz, dW, dR, dX. */
   private layerBackward(l: number, B: number, T: number, inputGrad: boolean): void {
-    const { H, Ip, Hp, G } = this.dims[l];
+    const { Ip, Hp, G } = this.dims[l];
     const bf = this.bufs[l];
     const heap = this.heap;
     const rows = B * T;
-    let f = heap.f32;
     this.transpose(bf.r, Hp, G, bf.rT, Hp);
     for (let t = T - 1; t >= 0; t--) {
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
-        const z = bf.z + row * G;
-        const dz = bf.dz + row * G;
-        const cp = t === 0 ? bf.c0 + b * Hp : bf.c + (row - 1) * Hp;
-        const tco = bf.tc + row * Hp;
-        const dHo = bf.dH + row * Hp;
-        const dhn = bf.dhn + b * Hp;
-        const dcn = bf.dcn + b * Hp;
-        for (let j = 0; j < H; j++) {
-          const i = f[z + j];
-          const fg = f[z + Hp + j];
-          const g = f[z + 2 * Hp + j];
-          const o = f[z + 3 * Hp + j];
-          const tc = f[tco + j];
-          const dh = f[dHo + j] + f[dhn + j];
-          const dc = f[dcn + j] + dh * o * (1 - tc * tc);
-          f[dz + j] = dc * g * i * (1 - i);
-          f[dz + Hp + j] = dc * f[cp + j] * fg * (1 - fg);
-          f[dz + 2 * Hp + j] = dc * i * (1 - g * g);
-          f[dz + 3 * Hp + j] = dh * tc * o * (1 - o);
-          f[dcn + j] = dc * fg;
-        }
-      }
+      const cp = t === 0 ? bf.c0 : bf.c + (t - 1) * Hp;
+      heap.cellBwd(bf.z + t * G, bf.dz + t * G, T * G, cp, t === 0 ? Hp : T * Hp, bf.tc + t * Hp, bf.dH + t * Hp, T * Hp, bf.dhn, bf.dcn, B, Hp);
       // dh_{t-1} = dz_t . R^T (at t = 0 this is the gradient of h0)
       heap.gemm(bf.dz + t * G, T * G, 1, bf.rT, Hp, bf.dhn, Hp, B, G, Hp, false);
-      f = heap.f32;
     }
+    const f = heap.f32;
     // stacked h_{t-1} rows, then one gemm each for dR and dW over all B*T rows
     for (let b = 0; b < B; b++) {
       f.copyWithin(bf.hs + b * T * Hp, bf.h0 + b * Hp, bf.h0 + (b + 1) * Hp);
@@ -383,7 +342,7 @@ export class LstmStack {
       weightGrads[l] = [
         tf.tensor2d(this.unpackGates(bf.dW, d.I, d.H, d.Hp), [d.I, 4 * d.H]),
         tf.tensor2d(this.unpackGates(bf.dR, d.H, d.H, d.Hp), [d.H, 4 * d.H]),
-        tf.tensor1d(this.columnSums(bf.dz, rows, d.H, d.Hp)),
+        tf.tensor1d(this.columnSums(bf.dz, bf.db, rows, d.H, d.Hp)),
       ];
       hGrads[l] = tf.tensor2d(this.unpad(bf.dhn, B, d.H, d.Hp), [B, d.H]);
       cGrads[l] = tf.tensor2d(this.unpad(bf.dcn, B, d.H, d.Hp), [B, d.H]);
@@ -409,17 +368,10 @@ export class LstmStack {
     return out;
   }
 
-  /** Bias gradient: column sums of dz, Keras layout. */
-  private columnSums(dz: number, rows: number, H: number, Hp: number): Float32Array {
-    const f = this.heap.f32;
+  /** Bias gradient: column sums of dz (a gemm of a row of ones), Keras layout. */
+  private columnSums(dz: number, db: number, rows: number, H: number, Hp: number): Float32Array {
     const G = 4 * Hp;
-    const acc = new Float64Array(G);
-    for (let r = 0; r < rows; r++) {
-      const o = dz + r * G;
-      for (let j = 0; j < G; j++) acc[j] += f[o + j];
-    }
-    const out = new Float32Array(4 * H);
-    for (let g = 0; g < 4; g++) for (let j = 0; j < H; j++) out[g * H + j] = acc[g * Hp + j];
-    return out;
+    this.heap.gemm(this.one, 0, 0, dz, G, db, G, 1, rows, G, false);
+    return this.unpackGates(db, 1, H, Hp);
   }
 }

@@ -10,7 +10,6 @@
  * - bidirectional nets cannot be stepped (their backward direction must re-read the whole
  *   window): `predictWindow` runs both directions over the window, 2 x T cell updates per event.
  */
-import { cellForward } from './lstm.ts';
 import { createHeap, pad16, type Heap } from './simd.ts';
 import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './network.ts';
 import { MixtapeError } from '../errors.ts';
@@ -219,11 +218,7 @@ export class Stepper {
         heap.gemm(below.h, below.Hp, 1, L.w, L.G, L.z, L.G, S, below.H, L.G, true);
       }
       heap.gemm(L.h, L.Hp, 1, L.r, L.G, L.z, L.G, S, L.H, L.G, true);
-      for (let s = 0; s < S; s++) {
-        const hs = L.h + s * L.Hp;
-        const cs = L.c + s * L.Hp;
-        cellForward(f, L.z + s * L.G, cs, cs, L.tc + s * L.Hp, hs, L.H, L.Hp);
-      }
+      heap.cellFwd(L.z, L.G, L.c, L.Hp, L.c, L.tc, L.h, L.Hp, S, L.Hp);
     });
   }
 

@@ -1,0 +1,17 @@
+/** Small numeric helpers for benchmark figures. */
+
+/** Median of a list (NaN when empty). @example median([3, 1, 2]) // 2 */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Bytes to MiB. @example mib(1048576) // 1 */
+export const mib = (bytes: number): number => bytes / 1048576;
+
+/** Peak and current resident memory of this process in MiB (maxRSS is reported in KiB). */
+export function memoryNow(): { peakRssMiB: number; rssMiB: number } {
+  return { peakRssMiB: process.resourceUsage().maxRSS / 1024, rssMiB: mib(process.memoryUsage.rss()) };
+}

@@ -1,0 +1,80 @@
+/** Options and output shared by `compose` and `continue`: parsing, writing the files, the JSON report. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OptionSpec, ParsedValues } from './command.ts';
+import { num, str } from './command.ts';
+import { MixtapeError } from '../engine/errors.ts';
+import { writeAllOrNothing } from '../render/files.ts';
+import type { AudioFormat, ComposeResult } from '../studio/types.ts';
+
+export const pieceOptions: Record<string, OptionSpec> = {
+  bars: { type: 'string', description: 'bars to write, 1 to 64', default: '16' },
+  out: { type: 'string', short: 'o', description: 'output folder', default: '.' },
+  seed: { type: 'string', description: 'random seed (same inputs + seed = same piece)', default: 'random' },
+  temperature: { type: 'string', description: 'sampling temperature, 0.1 to 2', default: '0.9' },
+  'top-p': { type: 'string', description: 'nucleus sampling mass, (0, 1]', default: '0.95' },
+  tempo: { type: 'string', description: 'beats per minute, 30 to 300', default: "the genre's" },
+  key: { type: 'string', description: 'keep to a key/scale, e.g. "D minor", "A dorian"' },
+  beam: { type: 'string', description: 'beam search width (1 = plain sampling)', default: '1' },
+  instrument: { type: 'string', description: 'lead instrument (piano, acoustic guitar, music box, strings, flute, synth lead, ...)' },
+  soundfont: { type: 'string', description: 'a .sf2/.sf3 SoundFont instead of the bundled one' },
+  format: { type: 'string', description: 'files to write: mid,ogg,mp3,wav,png', default: 'mid,ogg,mp3,png' },
+  name: { type: 'string', description: 'base name of the files', default: 'genre-seed' },
+  json: { type: 'boolean', description: 'print one JSON object naming the files and parameters' },
+};
+
+const FORMATS = ['mid', 'ogg', 'mp3', 'wav', 'png'] as const;
+type FileFormat = (typeof FORMATS)[number];
+
+/** The formats asked for. */
+export function formatsOf(values: ParsedValues): FileFormat[] {
+  const list = (str(values, 'format') ?? 'mid,ogg,mp3,png').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const bad = list.filter((f) => !FORMATS.includes(f as FileFormat));
+  if (bad.length || list.length === 0) throw new MixtapeError('BAD_ARGUMENT', `unknown format "${bad.join(',')}"; use any of ${FORMATS.join(', ')}`);
+  return [...new Set(list)] as FileFormat[];
+}
+
+/** Common numeric options, checked. */
+export function pieceParams(values: ParsedValues) {
+  return {
+    bars: num(values, 'bars', 16, 1, 64, true),
+    seed: str(values, 'seed') === undefined ? undefined : num(values, 'seed', 0, 0, 2 ** 31 - 1, true),
+    temperature: num(values, 'temperature', 0.9, 0.1, 2),
+    topP: num(values, 'top-p', 0.95, 0.01, 1),
+    tempo: str(values, 'tempo') === undefined ? undefined : num(values, 'tempo', 120, 30, 300),
+    beam: num(values, 'beam', 1, 1, 16, true),
+  };
+}
+
+export const audioFormats = (formats: FileFormat[]): AudioFormat[] => formats.filter((f): f is AudioFormat => f === 'ogg' || f === 'mp3' || f === 'wav');
+
+/** Writes the requested files (all or nothing) and prints the report. */
+export async function writePiece(result: ComposeResult, values: ParsedValues, formats: FileFormat[], extra: Record<string, unknown>, totalMs: number): Promise<void> {
+  const out = str(values, 'out') ?? '.';
+  mkdirSync(out, { recursive: true });
+  const base = str(values, 'name') ?? `${result.genre}-${result.seed}`;
+  const bytesOf = (f: FileFormat): Uint8Array => (f === 'mid' ? result.midi : f === 'png' ? result.png : result.audio.find((a) => a.format === f)!.bytes);
+  const files = formats.map((f) => ({ format: f, path: join(out, `${base}.${f}`), bytes: bytesOf(f) }));
+  await writeAllOrNothing(files);
+  const report = {
+    files: Object.fromEntries(files.map((f) => [f.format, f.path])),
+    title: result.title,
+    genre: result.genre,
+    model: result.modelName,
+    bars: result.bars,
+    tempo: result.tempo,
+    seed: result.seed,
+    temperature: result.temperature,
+    instrument: result.instrument,
+    durationSeconds: Number(result.durationSeconds.toFixed(3)),
+    ...extra,
+    timings: { ...roundAll(result.timings), totalMs: Math.round(totalMs) },
+  };
+  if (values.json) console.log(JSON.stringify(report));
+  else {
+    console.log(`${result.title}: ${result.bars} bars, ${result.tempo} bpm, seed ${result.seed}`);
+    for (const f of files) console.log(`  ${f.path}`);
+  }
+}
+
+const roundAll = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(Number(v))]));

@@ -1,0 +1,162 @@
+/**
+ * Composing a piece: pick the model, continue a primer or start fresh, generate exactly
+ * the requested bars, and return a Score with tempo, metre and a title. No audio here.
+ */
+import { randomInt } from 'node:crypto';
+import { MixtapeError } from './errors.ts';
+import { generate, generateMarkov } from './generate.ts';
+import type { Take } from './generate.ts';
+import type { Genre } from './genres/genre.ts';
+import type { Key } from './key.ts';
+import { detectKey, keyName, scalePitchClasses } from './key.ts';
+import { extractMelody } from './melody.ts';
+import type { Model } from './models/model.ts';
+import { stepModelOf } from './models/model.ts';
+import type { Sequence } from './models/codecs/codec.ts';
+import { clipNotes, scoreSequences, sequenceToScore } from './models/sequences.ts';
+import { createRng } from './random.ts';
+import type { Note, Score } from './score.ts';
+import { allNotes, beatsPerBar } from './score.ts';
+import { stochasticLead } from './stochastic.ts';
+import { titleFor } from './title.ts';
+
+export const MIN_BARS = 1;
+export const MAX_BARS = 64;
+
+export interface CompositionRequest {
+  model: Model;
+  genre: Genre;
+  bars: number;
+  tempo?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  key?: Key;
+  /** A score to continue; the result holds it unchanged, then the new bars. */
+  primer?: Score;
+  beam?: { size: number; branchFactor?: number; stepsPerIteration?: number };
+}
+
+export interface Composition {
+  score: Score;
+  title: string;
+  seed: number;
+  tempo: number;
+  temperature: number;
+  topP: number;
+  /** New bars written (the request's), and bars in the whole score. */
+  bars: number;
+  totalBars: number;
+  key: string | null;
+  /** For continuations: where the primer ends (beats). */
+  primerEndBeat?: number;
+  modelName: string;
+  generateMs: number;
+}
+
+/** Checks the numeric options a user may type. */
+export function checkRequest(req: { bars: number; temperature?: number; topP?: number; tempo?: number }): void {
+  const bad = (msg: string) => {
+    throw new MixtapeError('BAD_ARGUMENT', msg);
+  };
+  if (!Number.isInteger(req.bars) || req.bars < MIN_BARS || req.bars > MAX_BARS) bad(`bars must be a whole number from ${MIN_BARS} to ${MAX_BARS} (got ${req.bars})`);
+  if (req.temperature !== undefined && !(req.temperature >= 0.1 && req.temperature <= 2)) bad(`temperature must be from 0.1 to 2 (got ${req.temperature})`);
+  if (req.topP !== undefined && !(req.topP > 0 && req.topP <= 1)) bad(`top-p must be above 0 and at most 1 (got ${req.topP})`);
+  if (req.tempo !== undefined && !(req.tempo >= 30 && req.tempo <= 300)) bad(`tempo must be from 30 to 300 bpm (got ${req.tempo})`);
+}
+
+/** The primer as the model's events, plus where its music starts in the original score. */
+function primerSequence(model: Model, primer: Score): { seq: Sequence; offsetBeats: number } {
+  const seqs = scoreSequences(primer, model.codec, [0], 1);
+  if (seqs.length === 0) throw new MixtapeError('NO_NOTES', 'the MIDI file has no melody to continue; send a file with at least a few notes');
+  const seq = seqs[0];
+  const decoded = model.codec.toNotes(seq).notes;
+  const melody = model.codec.name === 'pitchDuration' ? extractMelody(primer, { minBars: 1, minUniquePitches: 1 }) : null;
+  const offsetBeats = melody && melody.length && decoded.length ? melody[0].start - decoded[0].start : 0;
+  return { seq, offsetBeats };
+}
+
+function runModel(req: CompositionRequest, stepsPerBar: number, primer: Sequence | undefined, seed: number, temperature: number, topP: number): Take {
+  const { model } = req;
+  const pitchClasses = req.key ? scalePitchClasses(req.key) : undefined;
+  const common = { bars: req.bars, stepsPerBar, primer, firstEvents: model.meta.firstEvents, temperature, topP, pitchClasses, seed };
+  if (!model.spec) return generateMarkov(model.markov!, model.codec, common);
+  const beam = req.beam;
+  return generate({ ...common, model: stepModelOf(model), codec: model.codec, beamSize: beam?.size, branchFactor: beam?.branchFactor, stepsPerIteration: beam?.stepsPerIteration })[0];
+}
+
+/**
+ * Composes (or continues) a piece. Deterministic for a seed.
+ * @example compose({ model, genre: getGenre('celtic'), bars: 16, seed: 7 }).score
+ */
+export function compose(req: CompositionRequest): Composition {
+  checkRequest(req);
+  const started = performance.now();
+  const seed = req.seed ?? randomInt(1, 2 ** 31 - 1);
+  const temperature = req.temperature ?? 0.9;
+  const topP = req.topP ?? 0.95;
+  const primerInfo = req.primer ? primerSequence(req.model, req.primer) : undefined;
+  const stepsPerBar = primerInfo?.seq.stepsPerBar ?? req.model.meta.stepsPerBar;
+  const take = runModel(req, stepsPerBar, primerInfo?.seq, seed, temperature, topP);
+  const barBeats = stepsPerBar / 4;
+  const totalBars = take.primerBars + req.bars;
+  const tempo = req.tempo ?? req.primer?.tempos[0]?.bpm ?? req.genre.tempo.default;
+  let score: Score;
+  let primerEndBeat: number | undefined;
+  if (req.primer && primerInfo) {
+    const primerEnd = primerEndInSequence(req.model, primerInfo.seq);
+    const all = req.model.codec.toNotes(take.sequence).notes;
+    const continuation = all.filter((n) => n.start >= primerEnd - 1e-9).map((n) => ({ ...n, start: n.start + primerInfo.offsetBeats }));
+    primerEndBeat = primerEnd + primerInfo.offsetBeats;
+    const lengthBeats = Math.max(totalBars * beatsPerBar(req.primer.timeSignatures[0] ?? { beat: 0, numerator: 4, denominator: 4 }), primerEndBeat);
+    score = {
+      ...req.primer,
+      tempos: req.tempo ? [{ beat: 0, bpm: req.tempo }] : req.primer.tempos,
+      tracks: [...req.primer.tracks, { name: 'Continuation', program: req.primer.tracks.find((t) => !t.isDrum)?.program ?? 0, isDrum: false, notes: clipNotes(continuation, lengthBeats) }],
+      lengthBeats,
+    };
+  } else {
+    score = sequenceToScore(req.model.codec, take.sequence, req.bars, { bpm: tempo, title: '' });
+    if (req.genre.key === 'dance' && score.tracks.every((t) => t.isDrum)) score = withDanceLead(score, seed, req.key);
+  }
+  const melodic = allNotes(score);
+  const key = req.key ?? detectKey(melodic);
+  const title = titleFor(req.genre.key, seed, key ? keyName(key) : null);
+  return {
+    score: { ...score, title },
+    title,
+    seed,
+    tempo,
+    temperature,
+    topP,
+    bars: req.bars,
+    totalBars: Math.round(score.lengthBeats / barBeats),
+    key: key ? keyName(key) : null,
+    primerEndBeat,
+    modelName: req.model.meta.name,
+    generateMs: performance.now() - started,
+  };
+}
+
+/** Beat (in the model's sequence time) where the primer's events end. */
+function primerEndInSequence(model: Model, seq: Sequence): number {
+  const notes = model.codec.toNotes(seq).notes;
+  if (model.codec.name === 'pitchDuration') {
+    // Rests count too: the continuation starts where the primer's last event ends.
+    const extended = model.codec.toNotes({ ...seq, tokens: [...seq.tokens, 8 /* a 16th of pitch 0 */] }).notes;
+    const marker = extended.at(-1);
+    if (marker) return marker.start;
+  }
+  return notes.reduce((m, n: Note) => Math.max(m, n.start + n.duration), 0);
+}
+
+/** Dance pieces: the drum model's groove under a stochastic synth lead in a minor key. */
+function withDanceLead(score: Score, seed: number, key?: Key): Score {
+  const rng = createRng(seed ^ 0x5eed);
+  const chosen = key ?? { root: [9, 2, 4, 7, 0][rng.int(5)], mode: 'minor' };
+  const pcs = scalePitchClasses(chosen.mode === 'minor' ? { root: chosen.root, mode: 'minor pentatonic' } : { root: chosen.root, mode: 'pentatonic' });
+  const stepsPerBar = Math.round(beatsPerBar(score.timeSignatures[0]) * 4);
+  const bars = Math.round(score.lengthBeats / beatsPerBar(score.timeSignatures[0]));
+  const lead = stochasticLead(rng, { bars, stepsPerBar, pitchClasses: pcs, low: 60, high: 79, density: 0.42, step: 1.3 });
+  return { ...score, tracks: [{ name: 'Lead', program: 80, isDrum: false, notes: lead }, ...score.tracks] };
+}

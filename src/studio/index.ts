@@ -1,0 +1,117 @@
+/**
+ * The studio: the one door from the bot and the CLI to the music. engine (compose) ->
+ * render (voicing, synthesis, encoding, picture). Inputs are checked here before any work.
+ */
+import { compose } from '../engine/compose.ts';
+import type { Composition } from '../engine/compose.ts';
+import { MixtapeError } from '../engine/errors.ts';
+import { genreKeys, getGenre } from '../engine/genres/index.ts';
+import { parseKey } from '../engine/key.ts';
+import { readMidi, writeMidi } from '../engine/midi.ts';
+import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
+import type { Model } from '../engine/models/model.ts';
+import { findInstrument, instrumentNames, renderScore } from '../render/index.ts';
+import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
+
+export { trainPersonal } from './train.ts';
+export type * from './types.ts';
+
+/** Options beyond the bot's contract (CLI): key, top-p, beam search, SoundFont, expression. */
+export interface ComposeExtras {
+  /** A model folder (CLI) instead of the genre's shipped model. */
+  modelPath?: string;
+  key?: string;
+  beam?: { size: number; branchFactor?: number; stepsPerIteration?: number };
+  soundfont?: string;
+  /** Skip audio (MIDI and picture only). */
+  noAudio?: boolean;
+  picture?: boolean;
+  humanize?: boolean;
+}
+
+/** Genre keys `/compose` offers. @example listGenres() // ['celtic', ...] */
+export const listGenres = (): string[] => genreKeys();
+
+/** Instrument names a user may choose. @example listInstruments().includes('piano') // true */
+export const listInstruments = (): string[] => instrumentNames();
+
+const personalModels = new Map<string, Model>();
+
+/** The model for a request: a member's own (cached by id) or the genre's shipped model. */
+async function modelFor(req: ComposeRequest, extras: ComposeExtras): Promise<Model> {
+  if (extras.modelPath) return resolveModel(extras.modelPath);
+  if (!req.model) return resolveModel(req.genre);
+  let model = personalModels.get(req.model.id);
+  if (!model) {
+    model = loadModelBytes(req.model.bytes);
+    if (personalModels.size > 32) personalModels.delete(personalModels.keys().next().value!);
+    personalModels.set(req.model.id, model);
+  }
+  return model;
+}
+
+/** Generates only: the Composition and its MIDI (no audio). */
+export async function composeScore(req: ComposeRequest, extras: ComposeExtras = {}): Promise<Composition> {
+  const genre = getGenre(req.genre);
+  if (req.instrument && !findInstrument(req.instrument)) {
+    throw new MixtapeError('UNKNOWN_INSTRUMENT', `unknown instrument "${req.instrument}"; try one of: ${instrumentNames().slice(0, 12).join(', ')}, ...`);
+  }
+  const model = await modelFor(req, extras);
+  const primer = req.primerMidi ? readMidi(req.primerMidi) : undefined;
+  return compose({
+    model,
+    genre,
+    bars: req.bars,
+    tempo: req.tempo,
+    temperature: req.temperature,
+    topP: req.topP,
+    seed: req.seed,
+    key: extras.key ? parseKey(extras.key) : undefined,
+    primer,
+    beam: extras.beam,
+  });
+}
+
+/**
+ * Composes and renders a piece: MIDI, audio files, piano roll and PCM for voice.
+ * @example const result = await composeTrack({ genre: 'celtic', bars: 16, seed: 7, formats: ['ogg', 'mp3'] })
+ */
+export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn, extras: ComposeExtras = {}): Promise<ComposeResult> {
+  onProgress?.({ stage: 'composing', fraction: 0.05 });
+  const piece = await composeScore(req, extras);
+  onProgress?.({ stage: 'rendering', fraction: 0.4 });
+  const formats = extras.noAudio ? [] : (req.formats ?? ['ogg']);
+  const rendered = await renderScore(piece.score, {
+    genre: req.genre,
+    instrument: req.instrument,
+    formats,
+    soundfont: extras.soundfont,
+    primerEndBeat: piece.primerEndBeat,
+    picture: extras.picture,
+    expression: extras.humanize === false ? undefined : { seed: piece.seed, humanize: 0.5, dynamics: 0.5 },
+  });
+  onProgress?.({ stage: 'done', fraction: 1 });
+  return {
+    title: piece.title,
+    genre: req.genre,
+    modelName: req.model?.name ?? piece.modelName,
+    bars: piece.bars,
+    tempo: piece.tempo,
+    seed: piece.seed,
+    temperature: piece.temperature,
+    instrument: req.instrument ?? 'default',
+    durationSeconds: rendered.durationSeconds,
+    // The MIDI as voiced (instruments set), before humanisation: what a musician wants to load.
+    midi: writeMidi(piece.score),
+    audio: rendered.files,
+    png: rendered.png,
+    pcm: rendered.pcm,
+    timings: { generateMs: piece.generateMs, renderMs: rendered.timings.renderMs, encodeMs: rendered.timings.encodeMs, imageMs: rendered.timings.imageMs },
+  };
+}
+
+/** Renders stored MIDI to 48 kHz stereo s16 PCM (voice replay of an old track). */
+export async function renderPcm(midi: Uint8Array, opts: { instrument?: string; tempo?: number } = {}): Promise<Int16Array> {
+  const rendered = await renderScore(midi, { formats: [], instrument: opts.instrument, picture: false });
+  return rendered.pcm;
+}
