@@ -5,11 +5,9 @@
  * ffmpeg encoders are separate processes and are not counted here.
  * Usage: node bot-child.ts [--bars 16] [--formats ogg,mp3]
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { genreKeys } from '../engine/genres/index.ts';
-import { MODELS_DIR, resolveModel } from '../engine/models/model.ts';
+import { MODELS_DIR, resolveModel, shippedModelNames } from '../engine/models/model.ts';
 import { initBackend } from '../engine/nn/backend.ts';
 import { closeRenderers, getRenderer } from '../render/index.ts';
 import type { AudioFormat } from '../studio/types.ts';
@@ -23,8 +21,9 @@ await import('discord.js');
 const backend = await initBackend();
 const loaded: string[] = [];
 const missing: string[] = [];
+const shipped = new Set(shippedModelNames()); // folders with a finished model (not just a training checkpoint)
 for (const genre of genreKeys()) {
-  if (!existsSync(join(MODELS_DIR, genre))) { missing.push(genre); continue; }
+  if (!shipped.has(genre)) { missing.push(genre); continue; }
   await resolveModel(genre);
   loaded.push(genre);
 }

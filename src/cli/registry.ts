@@ -4,6 +4,7 @@ import type { Command } from './command.ts';
 export const commands: Record<string, () => Promise<Command>> = {
   compose: async () => (await import('./commands/compose.ts')).default,
   continue: async () => (await import('./commands/continue.ts')).default,
+  evaluate: async () => (await import('./commands/evaluate.ts')).default,
   train: async () => (await import('./commands/train.ts')).default,
   render: async () => (await import('./commands/render.ts')).default,
   bench: async () => (await import('./commands/bench.ts')).default,

@@ -1,39 +1,17 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Command } from '../command.ts';
 import { num, str } from '../command.ts';
 import { formatEta, progressBar } from '../progress.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 import { getGenre } from '../../engine/genres/index.ts';
-import { markovToJSON } from '../../engine/markov.ts';
 import { resolveModel } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
-import { saveModel } from '../../engine/nn/serialize.ts';
 import { parsePieces, readPieces } from '../../engine/pieces.ts';
 import { trainModel } from '../../engine/train.ts';
-import type { ModelCard, TrainedModel } from '../../engine/train.ts';
-import { modelCardMarkdown } from '../../engine/card.ts';
+import type { ModelCard } from '../../engine/train.ts';
+import { writeModelFolder } from '../../engine/models/folder.ts';
 
 const list = (v: string | boolean | string[] | undefined): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
-
-/** Writes the model folder: network, Markov baseline, training-file hashes and the card. */
-async function writeModelFolder(out: string, trained: TrainedModel, sources: string[]): Promise<void> {
-  const tmp = `${out}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  if (trained.model.spec) await saveModel(tmp, { spec: trained.model.spec, weights: trained.model.weights!, meta: {} }, trained.model.meta as unknown as Record<string, unknown>, 'float16');
-  else await writeFile(join(tmp, 'markov-meta.json'), JSON.stringify(trained.model.meta, null, 1));
-  await writeFile(join(tmp, 'markov.json.gz'), gzipSync(JSON.stringify(markovToJSON(trained.markov)), { level: 9 }));
-  await writeFile(join(tmp, 'training-pieces.txt'), `${trained.trainHashes.sort().join('\n')}\n`);
-  await writeFile(join(tmp, 'card.json'), `${JSON.stringify({ ...trained.card, sources }, null, 1)}\n`);
-  await writeFile(join(tmp, 'MODEL_CARD.md'), modelCardMarkdown(trained.card, sources));
-  // Keep the checkpoint folder for --resume, replace the rest.
-  if (existsSync(join(out, '.checkpoint'))) await rename(join(out, '.checkpoint'), join(tmp, '.checkpoint')).catch(() => undefined);
-  await rm(out, { recursive: true, force: true });
-  await rename(tmp, out);
-}
 
 const command: Command = {
   name: 'train',

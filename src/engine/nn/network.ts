@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LstmStack } from './lstm.ts';
+import { FusedHeads } from './heads.ts';
 import { MixtapeError } from '../errors.ts';
 
 export type InputSpec = { kind: 'onehot'; size: number } | { kind: 'embedding'; size: number; dim: number } | { kind: 'dense'; size: number };
@@ -103,6 +104,7 @@ export class SequenceNetwork {
   readonly clipNorm: number;
   private optimizer: tf.Optimizer;
   private id = nextNetId++;
+  private fused = new FusedHeads();
 
   constructor(spec: NetSpec, options: NetworkOptions = {}) {
     validateSpec(spec);
@@ -237,6 +239,12 @@ export class SequenceNetwork {
 
   /** Logits per head: [B*T, V] (or [B, V] for bidirectional nets). */
   private logits(b: Batch, training: boolean): tf.Tensor2D[] {
+    const feat = this.headInput(b, training);
+    return this.heads.map((h) => tf.add(tf.matMul(feat, h.kernel), h.bias) as tf.Tensor2D);
+  }
+
+  /** What the heads read: [B*T, F] (or [B, F] for bidirectional nets), after dropout when training. */
+  private headInput(b: Batch, training: boolean): tf.Tensor2D {
     const x = this.features(b);
     const { batch: B, steps: T } = b;
     const inputGrad = this.embeddings.some((e) => !!e);
@@ -252,7 +260,7 @@ export class SequenceNetwork {
       feat = tf.concat([y, this.context(y)], 2).reshape([B * T, 2 * top]);
     } else feat = y.reshape([B * T, top]);
     if (training && this.spec.dropout > 0) feat = tf.dropout(feat, this.spec.dropout) as tf.Tensor2D;
-    return this.heads.map((h) => tf.add(tf.matMul(feat, h.kernel), h.bias) as tf.Tensor2D);
+    return feat;
   }
 
   /** Targets the heads are scored on: all positions, or the last one per row (bidirectional). */
@@ -262,36 +270,26 @@ export class SequenceNetwork {
     return Int32Array.from({ length: b.batch }, (_, r) => t[r * b.steps + b.steps - 1]);
   }
 
-  /** Sum of NLL, number correct and count over unmasked targets, as tensors. */
-  private score(logits: tf.Tensor2D, targets: Int32Array, vocab: number): { nll: tf.Scalar; correct: tf.Scalar; count: number } {
-    const mask = Float32Array.from(targets, (t) => (t >= 0 && t < vocab ? 1 : 0));
-    const count = mask.reduce((a, b) => a + b, 0);
-    const labels = tf.tensor1d(Int32Array.from(targets, (t) => (t >= 0 && t < vocab ? t : 0)), 'int32');
-    const m = tf.tensor1d(mask);
-    const logp = tf.logSoftmax(logits);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(labels, vocab).toFloat()), 1);
-    const nll = tf.neg(tf.sum(tf.mul(picked, m))) as tf.Scalar;
-    const hits = tf.equal(tf.argMax(logits, 1), labels).toFloat();
-    const correct = tf.sum(tf.mul(hits, m)) as tf.Scalar;
-    return { nll, correct, count };
+  /** Summed NLL per head ([heads] tensor, differentiable), correct counts and counts, by the fused heads. */
+  private score(b: Batch, training: boolean): { nll: tf.Tensor1D; correct: number[]; count: number[] } {
+    const targets = this.spec.heads.map((_, k) => this.headTargets(b, k));
+    return this.fused.losses(this.headInput(b, training), this.heads, targets);
   }
 
   /** One Adam step on a batch; returns the mean loss and accuracy per head. */
   trainStep(b: Batch): TrainStepResult {
     this.checkBatch(b);
-    const kept: tf.Tensor[] = [];
-    const counts: number[] = [];
-    const stats = tf.tidy(() => {
+    let counts: number[] = [];
+    let correct: number[] = [];
+    let perHead: tf.Tensor | undefined;
+    tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const logits = this.logits(b, true);
-        const losses = logits.map((l, k) => {
-          const s = this.score(l, this.headTargets(b, k), this.spec.heads[k]);
-          counts[k] = s.count;
-          const loss = tf.div(s.nll, Math.max(1, s.count)) as tf.Scalar;
-          kept.push(tf.keep(loss.clone()), tf.keep(s.correct));
-          return loss;
-        });
-        return tf.addN(losses) as tf.Scalar;
+        const s = this.score(b, true);
+        counts = s.count;
+        correct = s.correct;
+        const losses = tf.mul(s.nll, tf.tensor1d(s.count.map((c) => 1 / Math.max(1, c))));
+        perHead = tf.keep(losses.clone());
+        return tf.sum(losses) as tf.Scalar;
       }, this.variables());
       value.dispose();
       const names = Object.keys(grads);
@@ -300,32 +298,19 @@ export class SequenceNetwork {
       const clipped: tf.NamedTensorMap = {};
       for (const n of names) clipped[n] = scale === 1 ? grads[n] : tf.mul(grads[n], scale);
       this.optimizer.applyGradients(clipped);
-      return kept.map((t) => t.dataSync()[0]);
     });
-    for (const t of kept) t.dispose();
-    const loss: number[] = [];
-    const accuracy: number[] = [];
-    counts.forEach((c, k) => {
-      loss.push(stats[2 * k]);
-      accuracy.push(c > 0 ? stats[2 * k + 1] / c : 0);
-    });
-    return { loss, accuracy };
+    const loss = Array.from(perHead!.dataSync());
+    perHead!.dispose();
+    return { loss, accuracy: counts.map((c, k) => (c > 0 ? correct[k] / c : 0)) };
   }
 
   /** Forward pass without training: NLL sum, correct and count per head. */
   evaluate(b: Batch): EvalResult {
     this.checkBatch(b);
-    const out: EvalResult = { nll: [], correct: [], count: [] };
-    tf.tidy(() => {
-      const logits = this.logits(b, false);
-      logits.forEach((l, k) => {
-        const s = this.score(l, this.headTargets(b, k), this.spec.heads[k]);
-        out.nll.push(s.nll.dataSync()[0]);
-        out.correct.push(s.correct.dataSync()[0]);
-        out.count.push(s.count);
-      });
+    return tf.tidy(() => {
+      const s = this.score(b, false);
+      return { nll: Array.from(s.nll.dataSync()), correct: s.correct, count: s.count };
     });
-    return out;
   }
 
   /** Logits per head as plain arrays ([B*T*V], or [B*V] for bidirectional nets); for tests and checks. */

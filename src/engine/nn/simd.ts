@@ -69,13 +69,15 @@ const op = {
   vzero: [0xfd, ...uleb(12), ...new Array(16).fill(0)],
   fadd: [0xfd, ...uleb(228)],
   fmul: [0xfd, ...uleb(230)],
+  /** f32x4.relaxed_madd (a * b + c, fused where the CPU can): relaxed SIMD. */
+  madd: [0xfd, ...uleb(0x105)],
 };
 
 /**
  * Body of a gemm over `rows` rows at a time. Params (all i32, byte offsets / byte strides):
  * 0 a, 1 sam, 2 sak, 3 b, 4 ldb, 5 c, 6 ldc, 7 M, 8 K, 9 N (bytes of a C row to fill), 10 acc.
  */
-function gemmBody(rows: number): number[] {
+function gemmBody(rows: number, fma: boolean): number[] {
   const [A, SAM, SAK, B, LDB, C, LDC, M, K, N, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   // i32 locals
   const m = 11, n = 12, k = 13, pa = 14, pb = 15, pc = 16, rowA = 17, rowC = 18;
@@ -110,7 +112,8 @@ function gemmBody(rows: number): number[] {
     if (r > 0) emit(op.get(SAM), op.add);
     emit(op.f32load(0), op.splat, op.set(sIdx));
     for (let j = 0; j < 4; j++) {
-      emit(op.get(accIdx(r, j)), op.get(sIdx), op.get(bIdx(j)), op.fmul, op.fadd, op.set(accIdx(r, j)));
+      if (fma) emit(op.get(sIdx), op.get(bIdx(j)), op.get(accIdx(r, j)), op.madd, op.set(accIdx(r, j)));
+      else emit(op.get(accIdx(r, j)), op.get(sIdx), op.get(bIdx(j)), op.fmul, op.fadd, op.set(accIdx(r, j)));
     }
   }
   emit(op.get(pa), op.get(SAK), op.add, op.set(pa));
@@ -258,14 +261,14 @@ function cellBwdBody(): number[] {
 }
 
 /** Exports gemm2, gemm1 (11 params), cellFwd (10), cellBwd (12); all params i32, no results. */
-function buildModule(): Uint8Array {
+function buildModule(fma: boolean): Uint8Array {
   const fnType = (n: number) => [0x60, ...uleb(n), ...new Array(n).fill(I32), 0];
   const types = section(1, vec([fnType(11), fnType(10), fnType(12)]));
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]));
   const funcs = section(3, vec([[0], [0], [1], [2]]));
   const names = ['gemm2', 'gemm1', 'cellFwd', 'cellBwd'];
   const exports = section(7, vec(names.map((nm, i) => [...str(nm), 0, i])));
-  const code = section(10, [...uleb(4), ...gemmBody(2), ...gemmBody(1), ...cellFwdBody(), ...cellBwdBody()]);
+  const code = section(10, [...uleb(4), ...gemmBody(2, fma), ...gemmBody(1, fma), ...cellFwdBody(), ...cellBwdBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
@@ -396,7 +399,14 @@ export function createHeap(forceJs = false): Heap {
   heap.gemm = jsGemm(heap);
   if (forceJs) return heap;
   try {
-    compiled ??= new WA.Module(buildModule());
+    if (!compiled) {
+      // relaxed SIMD (fused multiply-add) where the runtime has it, else plain SIMD
+      try {
+        compiled = new WA.Module(buildModule(process.env.MIXTAPE_NO_FMA !== '1'));
+      } catch {
+        compiled = new WA.Module(buildModule(false));
+      }
+    }
     const inst = new WA.Instance(compiled, { env: { mem: memory } });
     const g2 = inst.exports.gemm2 as GemmFn;
     const g1 = inst.exports.gemm1 as GemmFn;
