@@ -56,8 +56,9 @@ export async function composeScore(req: ComposeRequest, extras: ComposeExtras = 
   if (req.instrument && !findInstrument(req.instrument)) {
     throw new MixtapeError('UNKNOWN_INSTRUMENT', `unknown instrument "${req.instrument}"; try one of: ${instrumentNames().slice(0, 12).join(', ')}, ...`);
   }
-  const model = await modelFor(req, extras);
+  // The member's file is checked before any model is loaded.
   const primer = req.primerMidi ? readMidi(req.primerMidi) : undefined;
+  const model = await modelFor(req, extras);
   return compose({
     model,
     genre,
