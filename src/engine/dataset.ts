@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MixtapeError } from './errors.ts';
+import { getGenre } from './genres/index.ts';
 import { readMidi } from './midi.ts';
 import type { ReadMidiOptions } from './midi.ts';
 import type { Note, Score } from './score.ts';
@@ -16,23 +17,6 @@ import { seedFrom } from './random.ts';
 export function defaultDatasetsDir(): string {
   return process.env.MIXTAPE_DATASETS || fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 }
-
-/** Where a genre's MIDI comes from: folders under the datasets root, minus duplicate views. */
-export interface GenreSource {
-  dir: string;
-  /** Relative path prefixes (inside `dir`) to leave out. */
-  exclude?: string[];
-}
-
-/** MIDI sources per genre (Nottingham's melody/ and chords/ are views of the combined files). */
-export const GENRE_SOURCES: Record<string, GenreSource[]> = {
-  celtic: [{ dir: 'celtic/nottingham/MIDI', exclude: ['melody', 'chords'] }, { dir: 'celtic/ceol_rince_na_heireann' }],
-  classical: [{ dir: 'classical/piano-midi.de' }],
-  jazz: [{ dir: 'jazz/wjazzd_solos' }],
-  game: [{ dir: 'game/ff_piano_skuldur' }, { dir: 'game/vgmidi' }],
-  pop: [{ dir: 'pop/pop909' }],
-  dance: [{ dir: 'dance/groove_midi_dataset' }, { dir: 'dance/edm_melodies' }],
-};
 
 export interface ListOptions {
   /** Stop after this many files (default 100000). */
@@ -86,11 +70,9 @@ export function listMidiFiles(dir: string, options: ListOptions = {}): string[] 
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** All MIDI files of a genre under a datasets root. @example genreFiles('jazz').length // 408 */
+/** All MIDI files of a genre's training sources (src/engine/genres) under a datasets root. @example genreFiles('jazz').length // 408 */
 export function genreFiles(genre: string, root = defaultDatasetsDir(), options: ListOptions = {}): string[] {
-  const sources = GENRE_SOURCES[genre];
-  if (!sources) throw new MixtapeError('UNKNOWN_GENRE', `unknown genre "${genre}"; try one of ${Object.keys(GENRE_SOURCES).join(', ')}`);
-  return sources.flatMap((s) => listMidiFiles(join(root, s.dir), { ...options, exclude: s.exclude }));
+  return getGenre(genre).sources.flatMap((s) => listMidiFiles(join(root, s.path), options));
 }
 
 /**

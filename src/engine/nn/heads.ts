@@ -122,18 +122,18 @@ export class FusedHeads {
       let best = 0;
       let max = f[z];
       for (let j = 1; j < V; j++) if (f[z + j] > max) { max = f[z + j]; best = j; }
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum += Math.exp(f[z + j] - max);
       if (!(t >= 0 && t < V)) {
         f.fill(0, z, z + Vp);
         continue;
       }
-      const logSum = Math.log(sum);
-      nll += logSum - (f[z + t] - max);
+      const picked = f[z + t] - max;
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum += (f[z + j] = Math.exp(f[z + j] - max));
+      nll += Math.log(sum) - picked;
       count++;
       if (best === t) correct++;
       const inv = 1 / sum;
-      for (let j = 0; j < V; j++) f[z + j] = Math.exp(f[z + j] - max) * inv;
+      for (let j = 0; j < V; j++) f[z + j] *= inv;
       f[z + t] -= 1;
     }
     return { nll, correct, count };

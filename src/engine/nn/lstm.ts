@@ -5,10 +5,11 @@
  * Why not tf.layers.lstm: it runs ~15 tiny tf ops per time step forward and more backward, and
  * on wasm each op costs 50-300 µs, so a 32-step window is all overhead (38 sequences/s). Here a
  * window costs, per layer: ONE gemm for all input projections ([B*T, I] x [I, 4H]), ONE gemm
- * per step for the recurrent part (into the same gate buffer), gate math in a JS loop that
- * keeps the activations for the backward pass, and in BPTT one gemm per step for dh plus ONE
- * gemm each at the end for dW, dR (stacked h_{t-1} rows x stacked dGates) and dX.
- * The gemm is the WebAssembly SIMD kernel of simd.ts.
+ * per step for the recurrent part (into the same gate buffer), ONE cell-kernel call per step for
+ * the gate math of all B rows (keeping the activations for the backward pass), and in BPTT one
+ * cell-kernel call and one gemm per step for dh plus ONE gemm each at the end for dW, dR
+ * (stacked h_{t-1} rows x stacked dGates), dX and the bias gradient. Both kernels are the
+ * WebAssembly SIMD code of simd.ts (JS fallbacks with the same contract where SIMD is missing).
  *
  * Weight layout = Keras / tf.layers: kernel [I, 4H], recurrentKernel [H, 4H], bias [4H], gate
  * order i, f, c, o (the forget bias starts at 1, "unitForgetBias"). Inside the heap each gate

@@ -1,8 +1,10 @@
 /**
  * A sequence network described by plain JSON (NetSpec): per-step inputs (one-hot, embedding,
  * dense features) concatenated, a fused LSTM stack (lstm.ts), optional bidirectional or
- * attention variants, and one dense softmax head per output. Trained with Adam and global-norm
- * gradient clipping; every tensor made in a step is disposed (tf.tidy).
+ * attention variants, and one dense softmax head per output. Training and evaluation score the
+ * heads with the fused softmax cross-entropy of heads.ts (predictLogits uses plain tf ops).
+ * Trained with Adam and global-norm gradient clipping; every tensor made in a step is disposed
+ * (tf.tidy).
  *
  * Variants:
  * - bidirectional: a forward and a backward stack read the window; the heads read
