@@ -42,7 +42,10 @@ export async function main(): Promise<number> {
   try {
     const store = await openStore({ databaseUrl: config.databaseUrl });
     const queue = createQueue(config.limits);
-    const studio: Studio = await import('../studio/index.ts');
+    const studioModule = await import('../studio/index.ts');
+    const studio: Studio = studioModule;
+    // Models and the SoundFont load in the background: the bot answers meanwhile.
+    void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     const bot = await startBot(
       { discordToken: config.discordToken!, discordApiUrl: config.discordApiUrl, devGuildId: config.devGuildId },
       { store, queue, studio, log, limits: botLimits(config) },

@@ -10,7 +10,7 @@ import { parseKey } from '../engine/key.ts';
 import { readMidi, writeMidi } from '../engine/midi.ts';
 import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
 import type { Model } from '../engine/models/model.ts';
-import { findInstrument, instrumentNames, renderScore } from '../render/index.ts';
+import { findInstrument, getRenderer, instrumentNames, renderScore } from '../render/index.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
 
 export { trainPersonal } from './train.ts';
@@ -96,7 +96,8 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
     title: piece.title,
     genre: req.genre,
     modelName: req.model?.name ?? piece.modelName,
-    bars: piece.bars,
+    // Continuations count the primer's bars too: the piece as posted.
+    bars: piece.totalBars,
     tempo: piece.tempo,
     seed: piece.seed,
     temperature: piece.temperature,
@@ -115,4 +116,18 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
 export async function renderPcm(midi: Uint8Array, opts: { instrument?: string; tempo?: number } = {}): Promise<Int16Array> {
   const rendered = await renderScore(midi, { formats: [], instrument: opts.instrument, picture: false });
   return rendered.pcm;
+}
+
+/**
+ * Loads every shipped genre model and the SoundFont ahead of the first request, so the
+ * first `/compose` is as fast as the rest. Failures are returned, not thrown.
+ */
+export async function warmUp(soundfont?: string): Promise<{ models: string[]; failed: string[] }> {
+  const models: string[] = [];
+  const failed: string[] = [];
+  await Promise.all([
+    ...genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g))),
+    getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
+  ]);
+  return { models, failed };
 }
