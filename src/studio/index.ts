@@ -10,7 +10,8 @@ import { parseKey } from '../engine/key.ts';
 import { readMidi, writeMidi } from '../engine/midi.ts';
 import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
 import type { Model } from '../engine/models/model.ts';
-import { findInstrument, getRenderer, instrumentNames, renderScore } from '../render/index.ts';
+import { applyVoicing, findInstrument, getRenderer, instrumentNames, renderScore } from '../render/index.ts';
+import { initBackend } from '../engine/nn/backend.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
 
 export { trainPersonal } from './train.ts';
@@ -104,7 +105,7 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
     instrument: req.instrument ?? 'default',
     durationSeconds: rendered.durationSeconds,
     // The MIDI as voiced (instruments set), before humanisation: what a musician wants to load.
-    midi: writeMidi(piece.score),
+    midi: writeMidi(applyVoicing(piece.score, req.genre, req.instrument)),
     audio: rendered.files,
     png: rendered.png,
     pcm: rendered.pcm,
@@ -122,12 +123,13 @@ export async function renderPcm(midi: Uint8Array, opts: { instrument?: string; t
  * Loads every shipped genre model and the SoundFont ahead of the first request, so the
  * first `/compose` is as fast as the rest. Failures are returned, not thrown.
  */
-export async function warmUp(soundfont?: string): Promise<{ models: string[]; failed: string[] }> {
+export async function warmUp(soundfont?: string): Promise<{ backend: string; models: string[]; failed: string[] }> {
   const models: string[] = [];
   const failed: string[] = [];
+  const backend = await initBackend();
   await Promise.all([
     ...genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g))),
     getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
   ]);
-  return { models, failed };
+  return { backend, models, failed };
 }
