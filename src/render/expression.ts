@@ -3,7 +3,7 @@
  * a dynamics curve, and tempo drift. Pure functions Score -> Score, each seeded, each bounded.
  */
 import type { Note, Score, TempoChange } from '../engine/score.ts';
-import { mulberry32, type RenderRng } from './rng.ts';
+import { createRng, seedFrom, type Rng } from '../engine/random.ts';
 import { barStarts } from './bars.ts';
 
 export interface ExpressionOptions {
@@ -20,14 +20,16 @@ export type DynamicsShape = 'walk' | 'arc';
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 /** Gaussian bounded to +-2.5 sd so no note is ever thrown far. */
-const boundedGauss = (rng: RenderRng) => clamp(rng.gaussian(), -2.5, 2.5);
+const boundedGauss = (rng: Rng) => clamp(rng.normal(), -2.5, 2.5);
+/** Independent streams of one seed, so each expression control has its own randomness. */
+const streamOf = (seed: number, stream: number): Rng => createRng(seedFrom(`${seed}:${stream}`));
 const mapNotes = (score: Score, f: (n: Note, drum: boolean) => Note): Score =>
   ({ ...score, tracks: score.tracks.map((t) => ({ ...t, notes: t.notes.map((n) => f(n, t.isDrum)) })) });
 
 /** Gaussian jitter of note starts and velocities. @example humanize(score, 1, 0.5) */
 export function humanize(score: Score, seed: number, amount = 1): Score {
   const a = clamp(amount, 0, 1);
-  const rng = mulberry32(seed, 1);
+  const rng = streamOf(seed, 1);
   const timingSd = 0.03 * a; // beats: 15 ms at 120 bpm
   const velocitySd = 6 * a;
   return mapNotes(score, (n) => {
@@ -44,7 +46,7 @@ export function humanize(score: Score, seed: number, amount = 1): Score {
 
 /** Velocity offset curve over the piece: a mean-reverting random walk per bar, or a crescendo-decrescendo arc. */
 export function dynamicsCurve(score: Score, seed: number, shape: DynamicsShape = 'walk'): (beat: number) => number {
-  const rng = mulberry32(seed, 2);
+  const rng = streamOf(seed, 2);
   const len = Math.max(score.lengthBeats, 1e-6);
   if (shape === 'arc') {
     const peakAt = 0.5 + 0.25 * rng.next();
@@ -59,7 +61,7 @@ export function dynamicsCurve(score: Score, seed: number, shape: DynamicsShape =
   let v = 0;
   for (let i = 0; i < bars.length + 1; i++) {
     values.push(v);
-    v = clamp(0.75 * v + 0.5 * rng.gaussian(), -1, 1);
+    v = clamp(0.75 * v + 0.5 * rng.normal(), -1, 1);
   }
   return (beat) => {
     // Linear interpolation between bar values keeps the curve smooth.
@@ -90,11 +92,11 @@ function bpmAt(tempos: TempoChange[], beat: number): number {
 export function tempoDrift(score: Score, seed: number, amount = 1): Score {
   const a = clamp(amount, 0, 1);
   if (a === 0) return score;
-  const rng = mulberry32(seed, 3);
+  const rng = streamOf(seed, 3);
   const points = [...new Set([...barStarts(score), ...score.tempos.map((t) => t.beat), 0])].sort((x, y) => x - y);
   let w = 0;
   const tempos = points.map((beat) => {
-    w = clamp(0.7 * w + 0.45 * rng.gaussian(), -1, 1);
+    w = clamp(0.7 * w + 0.45 * rng.normal(), -1, 1);
     return { beat, bpm: Math.round(bpmAt(score.tempos, beat) * (1 + 0.06 * a * w) * 100) / 100 };
   });
   return { ...score, tempos };
