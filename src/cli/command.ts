@@ -57,6 +57,9 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Parsed
 /** Reads a string option. */
 export const str = (v: ParsedValues, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
 
+/** Reads a repeatable string option as a list. */
+export const strs = (v: ParsedValues, k: string): string[] => (Array.isArray(v[k]) ? (v[k] as string[]) : typeof v[k] === 'string' ? [v[k] as string] : []);
+
 /** Reads a numeric option within [min, max]; a clear error otherwise. */
 export function num(v: ParsedValues, k: string, fallback: number, min: number, max: number, integer = false): number {
   const raw = str(v, k);

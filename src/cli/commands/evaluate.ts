@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { num, str } from '../command.ts';
+import { num, str, strs } from '../command.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 import { evaluateModel } from '../../engine/evaluation-report.ts';
 import type { EvaluationReport } from '../../engine/evaluation-report.ts';
@@ -7,7 +7,6 @@ import { resolveModel } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
 import { parsePieces, readPieces } from '../../engine/pieces.ts';
 
-const list = (v: string | boolean | string[] | undefined): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
 const f3 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
@@ -41,7 +40,7 @@ const command: Command = {
   },
   async run(values) {
     const name = str(values, 'model');
-    const dirs = list(values.data);
+    const dirs = strs(values, 'data');
     if (!name) throw new MixtapeError('BAD_ARGUMENT', '--model is required (a genre such as celtic, or a model folder)');
     if (dirs.length === 0) throw new MixtapeError('BAD_ARGUMENT', '--data DIR is required (a folder of MIDI files the model has not seen)');
     await initBackend();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
-import { num, str } from '../command.ts';
+import { num, str, strs } from '../command.ts';
 import { formatEta, progressBar } from '../progress.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 import { getGenre } from '../../engine/genres/index.ts';
@@ -11,7 +11,6 @@ import { trainModel } from '../../engine/train.ts';
 import type { ModelCard } from '../../engine/train.ts';
 import { writeModelFolder } from '../../engine/models/folder.ts';
 
-const list = (v: string | boolean | string[] | undefined): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
 
 const command: Command = {
   name: 'train',
@@ -39,7 +38,7 @@ const command: Command = {
   },
   async run(values) {
     const out = str(values, 'out');
-    const dirs = list(values.data);
+    const dirs = strs(values, 'data');
     if (!out) throw new MixtapeError('BAD_ARGUMENT', '--out DIR is required (where the model is written)');
     if (dirs.length === 0) throw new MixtapeError('BAD_ARGUMENT', '--data DIR is required (a folder of MIDI files)');
     const genreKey = str(values, 'genre');

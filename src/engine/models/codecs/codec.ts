@@ -4,6 +4,7 @@
  * into event probabilities, and turns events into notes. Plain data in, plain data out.
  */
 import type { Note } from '../../score.ts';
+import { argmax } from '../../sampling.ts';
 
 /** One network input, as the nn layer describes it. */
 export type InputSpec = { kind: 'onehot'; size: number } | { kind: 'embedding'; size: number; dim: number } | { kind: 'dense'; size: number };
@@ -57,4 +58,23 @@ export function logSumExp(values: number[]): number {
   const max = Math.max(...values);
   if (max === -Infinity) return -Infinity;
   return max + Math.log(values.reduce((s, v) => s + Math.exp(v - max), 0));
+}
+
+/**
+ * A codec whose events are fed one-hot and predicted by one softmax head over the same
+ * vocabulary; the parts that differ (sampling, bars, notes) are given.
+ */
+export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sample' | 'barsElapsed' | 'toNotes'>): Codec {
+  return {
+    name,
+    vocab,
+    inputs: [{ kind: 'onehot', size: vocab }],
+    heads: [vocab],
+    noteLevel: false,
+    input: (seq, t) => [seq.tokens[t]],
+    labels: (seq, t) => [seq.tokens[t]],
+    eventLogProb: (logp, _seq, event) => logp[0][event],
+    mostLikely: (logp) => argmax(logp[0]),
+    ...parts,
+  };
 }

@@ -1,8 +1,9 @@
 /** Magenta Basic-RNN melody on a 16th grid: one-hot event in, next event out. */
 import * as melody from '../../encodings/melody.ts';
-import { argmax, probabilities, sampleIndex } from '../../sampling.ts';
+import { probabilities, sampleIndex } from '../../sampling.ts';
 import { stepToBeat } from '../../quantize.ts';
 import type { Codec, SampleOptions, Sequence } from './codec.ts';
+import { oneHotCodec } from './codec.ts';
 
 const config = melody.DEFAULT_MELODY_CONFIG;
 const VOCAB = melody.vocabSize(config);
@@ -25,17 +26,8 @@ export function melodyNotes(seq: Sequence) {
   return { notes, drums: false };
 }
 
-export const melodyCodec: Codec = {
-  name: 'melody',
-  vocab: VOCAB,
-  inputs: [{ kind: 'onehot', size: VOCAB }],
-  heads: [VOCAB],
-  noteLevel: false,
-  input: (seq, t) => [seq.tokens[t]],
-  labels: (seq, t) => [seq.tokens[t]],
-  eventLogProb: (logp, _seq, event) => logp[0][event],
-  mostLikely: (logp) => argmax(logp[0]),
+export const melodyCodec: Codec = oneHotCodec('melody', VOCAB, {
   sample: (logits, _seq, opts) => sampleHead(logits[0], opts, melodyPitchMask(opts)),
   barsElapsed: (seq) => Math.floor((seq.startStep + seq.tokens.length) / seq.stepsPerBar),
   toNotes: melodyNotes,
-};
+});

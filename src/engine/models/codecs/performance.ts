@@ -1,8 +1,8 @@
 /** Performance-RNN events: note-on, note-off, 10 ms time shifts and velocity bins. */
 import * as perf from '../../encodings/performance.ts';
 import type { Codec, Sequence } from './codec.ts';
+import { oneHotCodec } from './codec.ts';
 import { sampleHead } from './melody.ts';
-import { argmax } from '../../sampling.ts';
 
 const config = perf.DEFAULT_PERFORMANCE_CONFIG;
 const VOCAB = perf.vocabSize(config);
@@ -15,16 +15,7 @@ function secondsOf(seq: Sequence): number {
   return steps / config.stepsPerSecond;
 }
 
-export const performanceCodec: Codec = {
-  name: 'performance',
-  vocab: VOCAB,
-  inputs: [{ kind: 'onehot', size: VOCAB }],
-  heads: [VOCAB],
-  noteLevel: false,
-  input: (seq, t) => [seq.tokens[t]],
-  labels: (seq, t) => [seq.tokens[t]],
-  eventLogProb: (logp, _seq, event) => logp[0][event],
-  mostLikely: (logp) => argmax(logp[0]),
+export const performanceCodec: Codec = oneHotCodec('performance', VOCAB, {
   sample: (logits, _seq, opts) => {
     const pcs = opts.pitchClasses;
     const mask = pcs && Array.from({ length: VOCAB }, (_, t) => t >= perf.TIME_SHIFT || pcs.has(t % 12));
@@ -32,4 +23,4 @@ export const performanceCodec: Codec = {
   },
   barsElapsed: (seq) => Math.floor((secondsOf(seq) * PERFORMANCE_BPM) / 60 / (seq.stepsPerBar / 4)),
   toNotes: (seq) => ({ notes: perf.decode(seq.tokens, { bpm: PERFORMANCE_BPM }, config).tracks.flatMap((t) => t.notes), drums: false }),
-};
+});

@@ -1,8 +1,8 @@
 /** Bar / position / pitch / duration tokens for piano music; sampling obeys the token grammar. */
 import * as poly from '../../encodings/polyphonic.ts';
 import type { Codec, SampleOptions, Sequence } from './codec.ts';
+import { oneHotCodec } from './codec.ts';
 import { sampleHead } from './melody.ts';
-import { argmax } from '../../sampling.ts';
 
 const config = poly.DEFAULT_POLYPHONIC_CONFIG;
 const VOCAB = poly.vocabSize(config);
@@ -24,18 +24,9 @@ function lastBarIndex(tokens: number[]): number {
   return i < 0 ? 0 : i;
 }
 
-export const polyphonicCodec: Codec = {
-  name: 'polyphonic',
-  vocab: VOCAB,
-  inputs: [{ kind: 'onehot', size: VOCAB }],
-  heads: [VOCAB],
-  noteLevel: false,
-  input: (seq, t) => [seq.tokens[t]],
-  labels: (seq, t) => [seq.tokens[t]],
-  eventLogProb: (logp, _seq, event) => logp[0][event],
-  mostLikely: (logp) => argmax(logp[0]),
+export const polyphonicCodec: Codec = oneHotCodec('polyphonic', VOCAB, {
   sample: (logits, seq, opts) => sampleHead(logits[0], opts, grammarMask(seq, opts)),
   // The last BAR opens a bar that is still being written.
   barsElapsed: (seq) => Math.max(0, poly.barsOf(seq.tokens, config) - 1),
   toNotes: (seq) => ({ notes: poly.decode(seq.tokens, { stepsPerBar: seq.stepsPerBar }, config).tracks[0].notes, drums: false }),
-};
+});
