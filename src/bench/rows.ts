@@ -58,7 +58,7 @@ export function benchRows(parts: BenchParts): Row[] {
   if (mt) rows.push(row('memory', `peak RSS training ${mt.kind} ${mt.hidden.join('x')} batch ${mt.batch}`, 'MiB', mt.peakRssMiB, MEMORY_BUDGET_MIB, budget));
   const mb = parts.memoryBot?.result;
   if (mb) {
-    rows.push(row('memory', `peak RSS bot: ${mb.loaded.length} genre models + renderer, composing each`, 'MiB', mb.peakRssMiB, MEMORY_BUDGET_MIB, budget));
+    rows.push(row('memory', `peak RSS bot: ${mb.loaded.length} genre model${mb.loaded.length === 1 ? '' : 's'} (${mb.loaded.join(', ')}) + renderer, composing each`, 'MiB', mb.peakRssMiB, MEMORY_BUDGET_MIB, budget));
     rows.push(row('memory', '  RSS after loading the models', 'MiB', mb.modelsRssMiB));
     rows.push(row('memory', '  RSS after the renderer is warm', 'MiB', mb.rendererRssMiB));
   }

@@ -41,7 +41,7 @@ const command: Command = {
       console.log(formatTable(rows, machine));
       for (const e of errors) console.log(`error in ${e}`);
       const missing = parts.memoryBot?.result?.missing ?? [];
-      if (missing.length) console.log(`memory: no model folder yet for ${missing.join(', ')} (not loaded)`);
+      if (missing.length) console.log(`memory: no trained model yet for ${missing.join(', ')} (not loaded)`);
       console.log(`\ntotal ${totalSeconds.toFixed(1)} s${quick ? ' (--quick: short windows, noisy figures)' : ''}`);
     }
     return allPartsRan(parts) ? 0 : 1;
