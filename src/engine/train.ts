@@ -176,7 +176,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainedModel> {
         ? batchesOf(codec, trainSeqs, { steps: kind.steps, stride, batchSize, rng: createRng((opts.seed ?? 0) * 1000 + epoch), lastOnly, maxWindows: opts.maxWindowsPerEpoch })
         : batchesOf(codec, validSeqs, { steps: kind.steps, stride: lastOnly ? 8 : kind.steps, batchSize: 128, lastOnly, maxWindows: lastOnly ? 4096 : undefined }),
   });
-  const seconds = (performance.now() - started) / 1000;
+  // All epochs, including those before a --resume.
+  const seconds = result.epochs.reduce((sum, e) => sum + e.seconds, 0) || (performance.now() - started) / 1000;
   const model: Model = { meta, kind, codec, spec, weights: net.getWeights(), markov };
   opts.onStage?.('measuring the model and the Markov baseline on the validation pieces');
   const measured = evaluateNetwork(stepModelOf(model), codec, validSeqs);
