@@ -21,9 +21,9 @@ for g in ${GENRES[@]}; do
   case "$g" in
     celtic) train celtic --data "$DATA/celtic/ceol_rince_na_heireann" --data "$DATA/celtic/nottingham/MIDI/melody" --epochs 12 --patience 2 --augment 0 ;;
     jazz) train jazz --data "$DATA/jazz/wjazzd_solos" --epochs 20 --patience 3 --augment 0 ;;
-    classical) train classical --data "$DATA/classical/piano-midi.de" --epochs 40 --patience 3 --augment 0 --max-windows 2000 ;;
-    game) train game --data "$DATA/game/ff_piano_skuldur" --data "$DATA/game/vgmidi" --epochs 40 --patience 3 --augment 0 --max-windows 2000 ;;
-    pop) train pop --data "$DATA/pop/pop909" --epochs 40 --patience 3 --augment 0 --max-windows 2000 ;;
+    classical) train classical --data "$DATA/classical/piano-midi.de" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
+    game) train game --data "$DATA/game/ff_piano_skuldur" --data "$DATA/game/vgmidi" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
+    pop) train pop --data "$DATA/pop/pop909" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     dance) train dance --data "$DATA/dance/groove_midi_dataset" --epochs 12 --patience 2 ;;
     *) echo "unknown genre $g" >&2; exit 2 ;;
   esac

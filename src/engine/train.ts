@@ -41,6 +41,8 @@ export interface TrainOptions {
   maxSeconds?: number;
   /** Cap on training windows per epoch (keeps epochs short on big corpora). */
   maxWindowsPerEpoch?: number;
+  /** Cap on validation windows checked per epoch (a fixed sample). */
+  maxValidWindows?: number;
   checkpointDir?: string;
   resume?: boolean;
   onProgress?: (p: Progress) => void;
@@ -174,7 +176,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainedModel> {
     makeBatches: (split, epoch) =>
       split === 'train'
         ? batchesOf(codec, trainSeqs, { steps: kind.steps, stride, batchSize, rng: createRng((opts.seed ?? 0) * 1000 + epoch), lastOnly, maxWindows: opts.maxWindowsPerEpoch })
-        : batchesOf(codec, validSeqs, { steps: kind.steps, stride: lastOnly ? 8 : kind.steps, batchSize: 128, lastOnly, maxWindows: lastOnly ? 4096 : undefined }),
+        : // A fixed random sample of validation windows keeps each epoch's check cheap on big corpora.
+          batchesOf(codec, validSeqs, { steps: kind.steps, stride: lastOnly ? 8 : kind.steps, batchSize: 128, lastOnly, rng: createRng(12345), maxWindows: opts.maxValidWindows ?? 2048 }),
   });
   // All epochs, including those before a --resume.
   const seconds = result.epochs.reduce((sum, e) => sum + e.seconds, 0) || (performance.now() - started) / 1000;
