@@ -10,7 +10,9 @@ import { parseKey } from '../engine/key.ts';
 import { readMidi, writeMidi } from '../engine/midi.ts';
 import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
 import type { Model } from '../engine/models/model.ts';
-import { applyVoicing, findInstrument, getRenderer, instrumentNames, renderScore } from '../render/index.ts';
+import { applyVoicing, findInstrument, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
+import type { Score } from '../engine/score.ts';
+import { durationSeconds } from '../engine/score.ts';
 import { initBackend } from '../engine/nn/backend.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
 
@@ -82,7 +84,14 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
   onProgress?.({ stage: 'composing', fraction: 0.05 });
   const piece = await composeScore(req, extras);
   onProgress?.({ stage: 'rendering', fraction: 0.4 });
-  const formats = extras.noAudio ? [] : (req.formats ?? ['ogg']);
+  const voiced = applyVoicing(piece.score, req.genre, req.instrument);
+  if (extras.noAudio) {
+    // MIDI and picture only: no synthesis, so no SoundFont to load.
+    const started = performance.now();
+    const png = extras.picture === false ? new Uint8Array(0) : pianoRoll(voiced, { primerEndBeat: piece.primerEndBeat });
+    return resultOf(req, piece, voiced, { files: [], png, durationSeconds: durationSeconds(voiced), timings: { renderMs: 0, encodeMs: 0, imageMs: performance.now() - started } });
+  }
+  const formats = req.formats ?? ['ogg'];
   const rendered = await renderScore(piece.score, {
     genre: req.genre,
     instrument: req.instrument,
@@ -93,6 +102,16 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
     expression: extras.humanize === false ? undefined : { seed: piece.seed, humanize: 0.5, dynamics: 0.5 },
   });
   onProgress?.({ stage: 'done', fraction: 1 });
+  return resultOf(req, piece, voiced, rendered);
+}
+
+/** The studio's answer for a composed piece and its rendering. */
+function resultOf(
+  req: ComposeRequest,
+  piece: Composition,
+  voiced: Score,
+  rendered: { files: ComposeResult['audio']; png: Uint8Array; pcm?: Int16Array; durationSeconds: number; timings: { renderMs: number; encodeMs: number; imageMs: number } },
+): ComposeResult {
   return {
     title: piece.title,
     genre: req.genre,
@@ -105,11 +124,11 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
     instrument: req.instrument ?? 'default',
     durationSeconds: rendered.durationSeconds,
     // The MIDI as voiced (instruments set), before humanisation: what a musician wants to load.
-    midi: writeMidi(applyVoicing(piece.score, req.genre, req.instrument)),
+    midi: writeMidi(voiced),
     audio: rendered.files,
     png: rendered.png,
     pcm: rendered.pcm,
-    timings: { generateMs: piece.generateMs, renderMs: rendered.timings.renderMs, encodeMs: rendered.timings.encodeMs, imageMs: rendered.timings.imageMs },
+    timings: { generateMs: piece.generateMs, ...rendered.timings },
   };
 }
 
