@@ -13,18 +13,20 @@ MINUTES="${TRAIN_MINUTES:-30}"
 
 train() { # genre, then `mixtape train` options
   local genre=$1; shift
+  # BASE_<GENRE>=folder continues from an earlier model (how the shipped weights were trained in stages).
+  local base_var="BASE_${genre^^}"
   echo "== $genre"
-  $MIXTAPE train --genre "$genre" --out "models/$genre" --max-minutes "$MINUTES" "$@"
+  $MIXTAPE train --genre "$genre" --out "models/$genre" --max-minutes "$MINUTES" ${!base_var:+--base "${!base_var}"} "$@"
 }
 
 for g in ${GENRES[@]}; do
   case "$g" in
-    celtic) train celtic --data "$DATA/celtic/ceol_rince_na_heireann" --data "$DATA/celtic/nottingham/MIDI/melody" --epochs 12 --patience 2 --augment 0 ;;
-    jazz) train jazz --data "$DATA/jazz/wjazzd_solos" --epochs 20 --patience 3 --augment 0 ;;
+    celtic) train celtic --data "$DATA/celtic/ceol_rince_na_heireann" --data "$DATA/celtic/nottingham/MIDI/melody" --epochs 14 --patience 2 --augment 0 ;;
+    jazz) train jazz --data "$DATA/jazz/wjazzd_solos" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     classical) train classical --data "$DATA/classical/piano-midi.de" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     game) train game --data "$DATA/game/ff_piano_skuldur" --data "$DATA/game/vgmidi" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     pop) train pop --data "$DATA/pop/pop909" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
-    dance) train dance --data "$DATA/dance/groove_midi_dataset" --epochs 12 --patience 2 ;;
+    dance) train dance --data "$DATA/dance/groove_midi_dataset" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     *) echo "unknown genre $g" >&2; exit 2 ;;
   esac
 done
