@@ -97,7 +97,12 @@ export function compose(req: CompositionRequest): Composition {
   const topP = req.topP ?? 0.95;
   const primerInfo = req.primer ? primerSequence(req.model, req.primer) : undefined;
   const stepsPerBar = primerInfo?.seq.stepsPerBar ?? req.model.meta.stepsPerBar;
-  const take = runModel(req, stepsPerBar, primerInfo?.seq, seed, temperature, topP);
+  // A take without a single note (a model that fell into silence) is redrawn with the next
+  // seed; still deterministic for the request's seed.
+  let take = runModel(req, stepsPerBar, primerInfo?.seq, seed, temperature, topP);
+  for (let retry = 1; retry <= 3 && !hasNotes(req.model, take.sequence, primerInfo?.seq); retry++) {
+    take = runModel(req, stepsPerBar, primerInfo?.seq, seed + retry, temperature, topP);
+  }
   const barBeats = stepsPerBar / 4;
   const totalBars = take.primerBars + req.bars;
   const tempo = req.tempo ?? req.primer?.tempos[0]?.bpm ?? req.genre.tempo.default;
@@ -136,6 +141,12 @@ export function compose(req: CompositionRequest): Composition {
     modelName: req.model.meta.name,
     generateMs: performance.now() - started,
   };
+}
+
+/** True when the generated part of a sequence sounds at least one note. */
+function hasNotes(model: Model, seq: Sequence, primer?: Sequence): boolean {
+  const generated = primer ? { ...seq, tokens: seq.tokens.slice(primer.tokens.length) } : seq;
+  return model.codec.toNotes(generated).notes.length > 0;
 }
 
 /** Beat (in the model's sequence time) where the primer's events end. */

@@ -86,10 +86,17 @@ export function encodePieces(kind: ModelKind, pieces: LoadedPiece[], shifts: num
   return pieces.flatMap((p) => scoreSequences(p.score, codec, shifts, 2));
 }
 
-/** Most common opening events, so unprimed generation starts like the data does. */
-function openings(seqs: Sequence[]): Record<string, number> {
+/**
+ * Most common opening events, so unprimed generation starts like the data does. Grid melodies
+ * open with their first note, not the rests before it: a model started on silence can stay silent.
+ */
+export function openings(seqs: Sequence[], codecName: string): Record<string, number> {
+  const skipRests = codecName === 'melody' || codecName === 'lookback';
   const counts: Record<string, number> = {};
-  for (const s of seqs) counts[s.tokens[0]] = (counts[s.tokens[0]] ?? 0) + 1;
+  for (const s of seqs) {
+    const first = skipRests ? (s.tokens.find((t) => t >= 2) ?? s.tokens[0]) : s.tokens[0];
+    counts[first] = (counts[first] ?? 0) + 1;
+  }
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 64));
 }
 
@@ -122,7 +129,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainedModel> {
     kind: kind.name,
     genre: opts.genre,
     stepsPerBar: mostCommon(trainSeqs.map((s) => s.stepsPerBar)),
-    firstEvents: openings(trainSeqs),
+    firstEvents: openings(trainSeqs, codec.name),
     steps: kind.steps,
   };
   const countEvents = (seqs: Sequence[]) => seqs.reduce((n, s) => n + s.tokens.length, 0);

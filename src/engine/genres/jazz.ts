@@ -3,7 +3,7 @@ import type { Genre } from './genre.ts';
 export const jazz: Genre = {
   key: 'jazz',
   label: 'Jazz solos',
-  kind: 'lookback',
+  kind: 'pitchdur',
   tempo: { default: 140, min: 110, max: 180 },
   meter: { numerator: 4, denominator: 4 },
   sources: [
