@@ -1,15 +1,13 @@
 /**
- * Training data on disk: list MIDI files, split them into train/valid by a hash of their
- * relative path (stable across runs and machines), and load them as Scores, skipping the
- * unreadable ones. Also knows where each genre's sources live under the shared datasets folder.
+ * Training data on disk: list MIDI files and split them into train/valid by a hash of their
+ * relative path (stable across runs and machines); pieces.ts reads and parses them. Also knows
+ * where each genre's sources live under the shared datasets folder.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MixtapeError } from './errors.ts';
 import { getGenre } from './genres/index.ts';
-import { readMidi } from './midi.ts';
-import type { ReadMidiOptions } from './midi.ts';
 import type { Note, Score } from './score.ts';
 import { seedFrom } from './random.ts';
 
@@ -90,42 +88,19 @@ export function isValidationFile(relativePath: string, validFraction: number, se
  * @example splitFiles(files, 0.1, 0, datasetsRoot).valid.length // about 10 %
  */
 export function splitFiles(files: readonly string[], validFraction: number, seed = 0, root = ''): { train: string[]; valid: string[] } {
-  if (!(validFraction >= 0 && validFraction <= 1)) throw new MixtapeError('BAD_ARGUMENT', `validFraction must be between 0 and 1, got ${validFraction}`);
-  const train: string[] = [];
-  const valid: string[] = [];
-  for (const f of files) (isValidationFile(root ? relative(root, f) : f, validFraction, seed) ? valid : train).push(f);
-  return { train, valid };
-}
-
-export interface LoadedScore {
-  path: string;
-  score: Score;
-}
-
-export interface LoadOptions {
-  /** Called for each file that could not be read (default: ignore). */
-  onError?: (path: string, error: unknown) => void;
-  readOptions?: ReadMidiOptions;
+  return splitByName(files, (f) => (root ? relative(root, f) : f), validFraction, seed);
 }
 
 /**
- * Read MIDI files into Scores; unreadable files are skipped and counted.
- * @example loadScores(files).failed // 0
+ * Split any items by a hash of their name (what splitFiles does for paths).
+ * @example splitByName(pieces, (p) => p.name, 0.1).valid.length
  */
-export function loadScores(files: readonly string[], options: LoadOptions = {}): { scores: LoadedScore[]; failed: number } {
-  const scores: LoadedScore[] = [];
-  let failed = 0;
-  for (const path of files) {
-    try {
-      const bytes = readFileSync(path);
-      const title = path.split(sep).pop()!.replace(/\.midi?$/i, '');
-      scores.push({ path, score: readMidi(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { title, ...options.readOptions }) });
-    } catch (error) {
-      failed++;
-      options.onError?.(path, error);
-    }
-  }
-  return { scores, failed };
+export function splitByName<T>(items: readonly T[], nameOf: (item: T) => string, validFraction: number, seed = 0): { train: T[]; valid: T[] } {
+  if (!(validFraction >= 0 && validFraction <= 1)) throw new MixtapeError('BAD_ARGUMENT', `validFraction must be between 0 and 1, got ${validFraction}`);
+  const train: T[] = [];
+  const valid: T[] = [];
+  for (const item of items) (isValidationFile(nameOf(item), validFraction, seed) ? valid : train).push(item);
+  return { train, valid };
 }
 
 /**

@@ -3,7 +3,7 @@
  * the same data, keep the best epoch, measure both on the validation pieces, describe it all
  * in a model card. The caller saves (folder) or serializes (blob) the result.
  */
-import { isValidationFile } from './dataset.ts';
+import { splitByName } from './dataset.ts';
 import { MixtapeError } from './errors.ts';
 import { evaluateMarkov, evaluateNetwork } from './evaluate.ts';
 import type { EventMetrics, NoteMetrics } from './evaluate.ts';
@@ -72,9 +72,7 @@ export interface ModelCard {
 
 /** Splits pieces by a hash of their name: stable across runs and machines. */
 export function splitPieces(pieces: LoadedPiece[], validFraction: number, seed = 0) {
-  const train: LoadedPiece[] = [];
-  const valid: LoadedPiece[] = [];
-  for (const p of pieces) (isValidationFile(p.name, validFraction, seed) ? valid : train).push(p);
+  const { train, valid } = splitByName(pieces, (p) => p.name, validFraction, seed);
   // Tiny sets (a member's 5 files) still need one piece to validate on.
   if (valid.length === 0 && train.length > 1) valid.push(train.pop()!);
   return { train, valid };

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { genreFiles, isValidationFile, listMidiFiles, loadJsbChorales, loadScores, splitFiles } from '../../src/engine/dataset.ts';
+import { genreFiles, isValidationFile, listMidiFiles, loadJsbChorales, splitFiles } from '../../src/engine/dataset.ts';
+import { parsePieces, readPieces } from '../../src/engine/pieces.ts';
 import { extractSequences } from '../../src/engine/corpus.ts';
 import { readMidi, writeMidi } from '../../src/engine/midi.ts';
 import { extractMelody } from '../../src/engine/melody.ts';
@@ -19,7 +20,7 @@ const tune = (offset = 0) =>
     { name: 'Chords', notes: Array.from({ length: 8 }, (_, i) => [n(48, i * 4, 4), n(52, i * 4, 4)]).flat() },
   ]);
 
-test('listMidiFiles / splitFiles / loadScores on a temporary folder', (t) => {
+test('listMidiFiles / readPieces / parsePieces on a temporary folder', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mixtape-ds-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'b', 'deep'), { recursive: true });
@@ -34,13 +35,11 @@ test('listMidiFiles / splitFiles / loadScores on a temporary folder', (t) => {
   assert.equal(listMidiFiles(dir, { maxFiles: 1 }).length, 1);
   assert.equal(listMidiFiles(dir, { maxDepth: 0 }).length, 2);
   assert.throws(() => listMidiFiles(join(dir, 'nope')), (e) => isMixtapeError(e) && e.code === 'NOT_FOUND');
-  const errors: string[] = [];
-  const { scores, failed } = loadScores(files, { onError: (p) => errors.push(p) });
-  assert.equal(scores.length, 2);
-  assert.equal(failed, 1);
-  assert.deepEqual(errors, [join(dir, 'broken.midi')]);
-  assert.equal(scores[0].score.title, 'a');
-  assert.equal(scores[0].score.tracks[0].notes[0].pitch, 69);
+  const { loaded, failed } = parsePieces(readPieces([dir]).filter((p) => !p.name.startsWith('skip')));
+  assert.equal(loaded.length, 2);
+  assert.deepEqual(failed, ['broken.midi']);
+  assert.equal(loaded[0].score.title, 'a');
+  assert.equal(loaded[0].score.tracks[0].notes[0].pitch, 69);
 });
 
 test('splitFiles is deterministic, stable under additions and close to the fraction', () => {
