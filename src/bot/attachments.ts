@@ -5,6 +5,7 @@
 import type { Attachment } from 'discord.js';
 import { unzipSync } from 'fflate';
 import { MixtapeError } from '../engine/errors.ts';
+import { looksLikeMidi as isMidiHeader } from '../engine/midi.ts';
 
 export interface UploadedFile {
   name: string;
@@ -76,8 +77,8 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** True when the bytes start like a Standard MIDI File. */
-export const looksLikeMidi = (b: Uint8Array): boolean => b.length >= 14 && b[0] === 0x4d && b[1] === 0x54 && b[2] === 0x68 && b[3] === 0x64;
+/** A whole MIDI header (14 bytes) that starts with MThd. */
+export const looksLikeMidi = (b: Uint8Array): boolean => b.length >= 14 && isMidiHeader(b);
 
 /** Refuses bytes that are not a MIDI file. */
 export function assertMidi(name: string, bytes: Uint8Array): void {

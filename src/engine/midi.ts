@@ -30,6 +30,11 @@ export interface ReadMidiOptions {
   keepEmptyTracks?: boolean;
 }
 
+/** True when the bytes start like a Standard MIDI File (an "MThd" chunk). @example looksLikeMidi(writeMidi(score)) // true */
+export function looksLikeMidi(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x4d && bytes[1] === 0x54 && bytes[2] === 0x68 && bytes[3] === 0x64;
+}
+
 const notMidi = () => new MixtapeError('NOT_MIDI', 'that file is not a MIDI file (.mid); send a standard MIDI file');
 
 /**
@@ -38,7 +43,7 @@ const notMidi = () => new MixtapeError('NOT_MIDI', 'that file is not a MIDI file
  * @example countMidiNotes(bytes) // 264
  */
 export function countMidiNotes(bytes: Uint8Array, limit = Infinity): number {
-  if (bytes.length < 14 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'MThd') throw notMidi();
+  if (bytes.length < 14 || !looksLikeMidi(bytes)) throw notMidi();
   const u32 = (i: number) => ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
   let pos = 8 + u32(4);
   let notes = 0;

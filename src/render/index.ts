@@ -8,7 +8,7 @@ import { applyExpression, type ExpressionOptions } from './expression.ts';
 import { DEFAULT_MAX_BYTES, encode, findFfmpeg, type EncodeFormat } from './ffmpeg.ts';
 import { midiToScore, scoreToMidi } from './midi.ts';
 import { toS16Interleaved } from './pcm.ts';
-import { countSmfNotes } from './smf.ts';
+import { countMidiNotes } from '../engine/midi.ts';
 import { pianoRoll } from './pianoroll.ts';
 import { getRenderer, type Renderer } from './renderer.ts';
 import type { ChorusSettings, ReverbSettings } from './synth-protocol.ts';
@@ -76,7 +76,7 @@ export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptio
   const maxNotes = o.maxNotes ?? DEFAULT_MAX_NOTES;
   const isBytes = input instanceof Uint8Array;
   if (isBytes) {
-    const n = countSmfNotes(input); // cheap scan first: full parsing of a huge file is slow
+    const n = countMidiNotes(input); // cheap scan first: full parsing of a huge file is slow
     if (n > maxNotes) throw tooMany(n, maxNotes);
   }
   let score = isBytes ? midiToScore(input) : input;

@@ -4,6 +4,7 @@
  * note tails ring out after the last note-off and timing is sample-accurate.
  */
 import { MixtapeError } from '../engine/errors.ts';
+import { looksLikeMidi } from '../engine/midi.ts';
 
 /** One channel (or sysex) event at `time` seconds. `status` is 0x80..0xEF, or 0xF0 for sysex. */
 export interface TimedEvent {
@@ -33,11 +34,6 @@ interface RawEvent {
 
 const notMidi = (why: string) => new MixtapeError('NOT_MIDI', `not a valid MIDI file (${why}); export a Standard MIDI File (.mid) and try again`);
 
-/** True when the bytes start like a Standard MIDI File. @example looksLikeMidi(new Uint8Array([0x4d,0x54,0x68,0x64])) // true */
-export function looksLikeMidi(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x4d && bytes[1] === 0x54 && bytes[2] === 0x68 && bytes[3] === 0x64;
-}
-
 /** Parses SMF bytes into timed events; throws MixtapeError NOT_MIDI / EMPTY_MIDI on bad input. */
 export function parseSmf(bytes: Uint8Array): SmfSequence {
   const raw: RawEvent[] = [];
@@ -66,12 +62,6 @@ function walkTracks(bytes: Uint8Array, emit: (e: RawEvent) => void): void {
   }
 }
 
-/** Counts note-ons without building events (cheap guard before heavier parsing). @example countSmfNotes(midi) // 16 */
-export function countSmfNotes(bytes: Uint8Array): number {
-  let n = 0;
-  walkTracks(bytes, (e) => { if ((e.status & 0xf0) === 0x90 && e.data2 > 0) n++; });
-  return n;
-}
 
 /** Reads one MTrk chunk, emitting its events; returns the next order number. */
 function readTrack(bytes: Uint8Array, start: number, end: number, push: (e: RawEvent) => void, order: number): number {
