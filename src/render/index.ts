@@ -11,7 +11,7 @@ import { toS16Interleaved } from './pcm.ts';
 import { countMidiNotes } from '../engine/midi.ts';
 import { pianoRoll } from './pianoroll.ts';
 import { getRenderer, type Renderer } from './renderer.ts';
-import type { ChorusSettings, ReverbSettings } from './synth-protocol.ts';
+import type { RenderOptions } from './synth-protocol.ts';
 import { applyInstrument, applyVoicing } from './voicing.ts';
 
 export { Renderer, getRenderer, closeRenderers, type RenderedAudio } from './renderer.ts';
@@ -26,7 +26,8 @@ export { getInstrument, findInstrument, instrumentNames, INSTRUMENTS } from './i
 export { resolveSoundfont, defaultSoundfontPath } from './soundfont.ts';
 export { scoreToMidi, midiToScore } from './midi.ts';
 
-export interface RenderScoreOptions {
+/** What renderScore adds to the synthesizer's own options (effects and limits come from there). */
+export interface RenderScoreOptions extends Pick<RenderOptions, 'reverb' | 'chorus' | 'maxSeconds' | 'maxNotes'> {
   soundfont?: string;
   /** Lead instrument by name (overrides the genre's lead). */
   instrument?: string;
@@ -34,16 +35,12 @@ export interface RenderScoreOptions {
   genre?: string;
   /** Audio formats to encode (default ['ogg']). */
   formats?: EncodeFormat[];
-  reverb?: boolean | Partial<ReverbSettings>;
-  chorus?: boolean | Partial<ChorusSettings>;
   expression?: ExpressionOptions;
   /** For /continue: notes before this beat are the primer in the picture. */
   primerEndBeat?: number;
   /** Draw the piano roll (default true). */
   picture?: boolean;
   maxBytes?: number;
-  maxSeconds?: number;
-  maxNotes?: number;
   ffmpegPath?: string;
   /** Use this renderer instead of the process-wide one. */
   renderer?: Renderer;
