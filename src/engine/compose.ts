@@ -15,7 +15,7 @@ import { stepModelOf } from './models/model.ts';
 import type { Sequence } from './models/codecs/codec.ts';
 import { clipNotes, scoreSequences, sequenceToScore } from './models/sequences.ts';
 import { createRng } from './random.ts';
-import type { Note, Score } from './score.ts';
+import type { Score } from './score.ts';
 import { allNotes, beatsPerBar } from './score.ts';
 import { stochasticLead } from './stochastic.ts';
 import { titleFor } from './title.ts';
@@ -109,7 +109,7 @@ export function compose(req: CompositionRequest): Composition {
   let score: Score;
   let primerEndBeat: number | undefined;
   if (req.primer && primerInfo) {
-    const primerEnd = primerEndInSequence(req.model, primerInfo.seq);
+    const primerEnd = req.model.codec.endBeat(primerInfo.seq);
     const all = req.model.codec.toNotes(take.sequence).notes;
     const continuation = all.filter((n) => n.start >= primerEnd - 1e-9).map((n) => ({ ...n, start: n.start + primerInfo.offsetBeats }));
     primerEndBeat = primerEnd + primerInfo.offsetBeats;
@@ -147,18 +147,6 @@ export function compose(req: CompositionRequest): Composition {
 function hasNotes(model: Model, seq: Sequence, primer?: Sequence): boolean {
   const generated = primer ? { ...seq, tokens: seq.tokens.slice(primer.tokens.length) } : seq;
   return model.codec.toNotes(generated).notes.length > 0;
-}
-
-/** Beat (in the model's sequence time) where the primer's events end. */
-function primerEndInSequence(model: Model, seq: Sequence): number {
-  const notes = model.codec.toNotes(seq).notes;
-  if (model.codec.name === 'pitchDuration') {
-    // Rests count too: the continuation starts where the primer's last event ends.
-    const extended = model.codec.toNotes({ ...seq, tokens: [...seq.tokens, 8 /* a 16th of pitch 0 */] }).notes;
-    const marker = extended.at(-1);
-    if (marker) return marker.start;
-  }
-  return notes.reduce((m, n: Note) => Math.max(m, n.start + n.duration), 0);
 }
 
 /** Dance pieces: the drum model's groove under a stochastic synth lead in a minor key. */

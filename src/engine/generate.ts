@@ -4,6 +4,7 @@
  * continuing a primer, until exactly the requested number of bars is written.
  */
 import type { Codec, SampleOptions, Sequence } from './models/codecs/codec.ts';
+import { notesEnd } from './models/codecs/codec.ts';
 import type { StepModel } from './models/stepModel.ts';
 import { createRng } from './random.ts';
 import type { MarkovModel } from './markov.ts';
@@ -96,8 +97,7 @@ export function generate(opts: GenerateOptions): Take[] {
 
 /** Bars a primer occupies: its last note's bar counts even when it ends inside the bar. */
 function primerBarsOf(codec: Codec, seq: Sequence): number {
-  const { notes } = codec.toNotes(seq);
-  const end = notes.reduce((m, n) => Math.max(m, n.start + n.duration), 0);
+  const end = notesEnd(codec.toNotes(seq).notes);
   return Math.max(codec.barsElapsed(seq), Math.ceil(end / (seq.stepsPerBar / 4) - 1e-6));
 }
 

@@ -49,6 +49,8 @@ export interface Codec {
   sample(logits: Float32Array[], seq: Sequence, opts: SampleOptions): number;
   /** Whole bars covered by the events so far. */
   barsElapsed(seq: Sequence): number;
+  /** Beat at which the events end, rests included (where a continuation starts). */
+  endBeat(seq: Sequence): number;
   /** The events as notes (beats from the start of the first bar); drums come back flagged. */
   toNotes(seq: Sequence): { notes: Note[]; drums: boolean };
 }
@@ -64,7 +66,7 @@ export function logSumExp(values: number[]): number {
  * A codec whose events are fed one-hot and predicted by one softmax head over the same
  * vocabulary; the parts that differ (sampling, bars, notes) are given.
  */
-export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sample' | 'barsElapsed' | 'toNotes'>): Codec {
+export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sample' | 'barsElapsed' | 'toNotes'> & Partial<Pick<Codec, 'endBeat'>>): Codec {
   return {
     name,
     vocab,
@@ -75,6 +77,12 @@ export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sam
     labels: (seq, t) => [seq.tokens[t]],
     eventLogProb: (logp, _seq, event) => logp[0][event],
     mostLikely: (logp) => argmax(logp[0]),
+    endBeat: (seq) => notesEnd(parts.toNotes(seq).notes),
     ...parts,
   };
+}
+
+/** Where the last of some notes ends (0 without notes). @example notesEnd([{ pitch: 60, start: 1, duration: 2, velocity: 90 }]) // 3 */
+export function notesEnd(notes: readonly Note[]): number {
+  return notes.reduce((m, n) => Math.max(m, n.start + n.duration), 0);
 }

@@ -22,5 +22,6 @@ export const drumsCodec: Codec = {
   mostLikely: (logp) => argmax(logp[0]),
   sample: (logits, _seq, opts) => sampleHead(logits[0], opts),
   barsElapsed: (seq) => Math.floor((seq.startStep + seq.tokens.length) / seq.stepsPerBar),
+  endBeat: (seq) => (seq.startStep + seq.tokens.length) / 4,
   toNotes: (seq) => ({ notes: drums.decode(seq.tokens).notes.map((n) => ({ ...n, start: n.start + seq.startStep / 4 })), drums: true }),
 };

@@ -29,5 +29,7 @@ export function melodyNotes(seq: Sequence) {
 export const melodyCodec: Codec = oneHotCodec('melody', VOCAB, {
   sample: (logits, _seq, opts) => sampleHead(logits[0], opts, melodyPitchMask(opts)),
   barsElapsed: (seq) => Math.floor((seq.startStep + seq.tokens.length) / seq.stepsPerBar),
+  // One event per 16th step: the grid ends where the events do, silence included.
+  endBeat: (seq) => (seq.startStep + seq.tokens.length) / 4,
   toNotes: melodyNotes,
 });

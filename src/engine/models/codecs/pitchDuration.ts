@@ -54,5 +54,6 @@ export const pitchDurationCodec: Codec = {
   mostLikely: (logp) => pd.jointToken({ pitch: argmax(logp[0]), duration: argmax(logp[1]) }),
   sample: (logits, _seq, opts) => pd.jointToken({ pitch: sampleHead(logits[0], opts, pitchMask(opts)), duration: sampleHead(logits[1], opts) }),
   barsElapsed: (seq) => Math.floor(stepAfter(seq, seq.tokens.length - 1) / seq.stepsPerBar),
+  endBeat: (seq) => stepToBeat(stepAfter(seq, seq.tokens.length - 1)),
   toNotes: (seq) => ({ notes: pd.decode(seq.tokens, { startBeat: stepToBeat(seq.startStep) }), drums: false }),
 };
