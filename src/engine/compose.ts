@@ -35,6 +35,8 @@ export interface CompositionRequest {
   /** A score to continue; the result holds it unchanged, then the new bars. */
   primer?: Score;
   beam?: { size: number; branchFactor?: number; stepsPerIteration?: number };
+  /** Add the genre's arranged parts (e.g. dance's stochastic lead); false gives the model's output alone. */
+  accompany?: boolean;
 }
 
 export interface Composition {
@@ -122,7 +124,7 @@ export function compose(req: CompositionRequest): Composition {
     };
   } else {
     score = sequenceToScore(req.model.codec, take.sequence, req.bars, { bpm: tempo, title: '' });
-    if (req.genre.key === 'dance' && score.tracks.every((t) => t.isDrum)) score = withDanceLead(score, seed, req.key);
+    if (req.accompany !== false && req.genre.stochasticLead && score.tracks.every((t) => t.isDrum)) score = withStochasticLead(score, seed, req.key);
   }
   const melodic = allNotes(score);
   const key = req.key ?? detectKey(melodic);
@@ -149,8 +151,8 @@ function hasNotes(model: Model, seq: Sequence, primer?: Sequence): boolean {
   return model.codec.toNotes(generated).notes.length > 0;
 }
 
-/** Dance pieces: the drum model's groove under a stochastic synth lead in a minor key. */
-function withDanceLead(score: Score, seed: number, key?: Key): Score {
+/** Drum-only pieces (dance): the groove under a stochastic synth lead in a minor key. */
+function withStochasticLead(score: Score, seed: number, key?: Key): Score {
   const rng = createRng(seed ^ 0x5eed);
   const chosen = key ?? { root: [9, 2, 4, 7, 0][rng.int(5)], mode: 'minor' };
   const pcs = scalePitchClasses(chosen.mode === 'minor' ? { root: chosen.root, mode: 'minor pentatonic' } : { root: chosen.root, mode: 'pentatonic' });

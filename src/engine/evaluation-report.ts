@@ -58,9 +58,8 @@ export function evaluateModel(model: Model, pieces: LoadedPiece[], opts: { gener
   const count = opts.generate ?? 20;
   if (count > 0) {
     const bars = opts.bars ?? 16;
-    // The model alone: no dance lead or other arrangement added on top.
-    const genre = { ...(genres[model.meta.genre ?? ''] ?? genres.celtic), key: 'evaluation' };
-    const generated = Array.from({ length: count }, (_, i) => scoreStats(compose({ model, genre, bars, seed: i + 1 }).score));
+    const genre = genres[model.meta.genre ?? ''] ?? genres.celtic;
+    const generated = Array.from({ length: count }, (_, i) => scoreStats(compose({ model, genre, bars, seed: i + 1, accompany: false }).score));
     // The data as the model sees it: the same encoding decoded back, so both sides lose the same detail.
     const data = seqs.map((s) => scoreStats(sequenceToScore(model.codec, s, Math.max(1, Math.ceil(model.codec.barsElapsed(s))), { bpm: 120, title: '' })));
     const g = aggregateStats(generated);

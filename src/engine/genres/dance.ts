@@ -8,4 +8,5 @@ export const dance: Genre = {
   meter: { numerator: 4, denominator: 4 },
   sources: [{ path: 'dance/groove_midi_dataset', licence: 'CC BY 4.0 (Groove MIDI Dataset)', description: 'human-played drum grooves and fills (Magenta Groove MIDI Dataset)' }],
   augment: [0],
+  stochasticLead: true,
 };

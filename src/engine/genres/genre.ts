@@ -17,4 +17,6 @@ export interface Genre {
   sources: DataSource[];
   /** Transpositions (semitones) used as data augmentation in training. */
   augment: number[];
+  /** A drums-only model's pieces get a stochastic synth lead on top. */
+  stochasticLead?: boolean;
 }
