@@ -11,8 +11,8 @@ export const pieceOptions: Record<string, OptionSpec> = {
   bars: { type: 'string', description: 'bars to write, 1 to 64', default: '16' },
   out: { type: 'string', short: 'o', description: 'output folder', default: '.' },
   seed: { type: 'string', description: 'random seed (same inputs + seed = same piece)', default: 'random' },
-  temperature: { type: 'string', description: 'sampling temperature, 0.1 to 2', default: '0.9' },
-  'top-p': { type: 'string', description: 'nucleus sampling mass, (0, 1]', default: '0.95' },
+  temperature: { type: 'string', description: "sampling temperature, 0.1 to 2 (default: the genre's, 0.9 for most)" },
+  'top-p': { type: 'string', description: "nucleus sampling mass, (0, 1] (default: the genre's, 0.95 for most)" },
   tempo: { type: 'string', description: 'beats per minute, 30 to 300', default: "the genre's" },
   key: { type: 'string', description: 'keep to a key/scale, e.g. "D minor", "A dorian"' },
   beam: { type: 'string', description: 'beam search width (1 = plain sampling)', default: '1' },
@@ -39,8 +39,8 @@ export function pieceParams(values: ParsedValues) {
   return {
     bars: num(values, 'bars', 16, 1, 64, true),
     seed: str(values, 'seed') === undefined ? undefined : num(values, 'seed', 0, 0, 2 ** 31 - 1, true),
-    temperature: num(values, 'temperature', 0.9, 0.1, 2),
-    topP: num(values, 'top-p', 0.95, 0.01, 1),
+    temperature: str(values, 'temperature') === undefined ? undefined : num(values, 'temperature', 0.9, 0.1, 2),
+    topP: str(values, 'top-p') === undefined ? undefined : num(values, 'top-p', 0.95, 0.01, 1),
     tempo: str(values, 'tempo') === undefined ? undefined : num(values, 'tempo', 120, 30, 300),
     beam: num(values, 'beam', 1, 1, 16, true),
   };

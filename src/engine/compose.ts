@@ -22,6 +22,8 @@ import { titleFor } from './title.ts';
 
 export const MIN_BARS = 1;
 export const MAX_BARS = 64;
+/** Sampling of genres that set none: a little colder than the model, which keeps melodies in key. */
+export const DEFAULT_SAMPLING = { temperature: 0.9, topP: 0.95 };
 
 export interface CompositionRequest {
   model: Model;
@@ -95,8 +97,8 @@ export function compose(req: CompositionRequest): Composition {
   checkRequest(req);
   const started = performance.now();
   const seed = req.seed ?? randomInt(1, 2 ** 31 - 1);
-  const temperature = req.temperature ?? 0.9;
-  const topP = req.topP ?? 0.95;
+  const temperature = req.temperature ?? req.genre.sampling?.temperature ?? DEFAULT_SAMPLING.temperature;
+  const topP = req.topP ?? req.genre.sampling?.topP ?? DEFAULT_SAMPLING.topP;
   const primerInfo = req.primer ? primerSequence(req.model, req.primer) : undefined;
   const stepsPerBar = primerInfo?.seq.stepsPerBar ?? req.model.meta.stepsPerBar;
   // A take without a single note (a model that fell into silence) is redrawn with the next

@@ -54,6 +54,17 @@ test('compose writes exactly the requested bars and is deterministic for a seed'
   assert.notDeepEqual(a.score.tracks, c.score.tracks);
 });
 
+test("a genre's sampling is the default, and a request's own temperature and top-p win", () => {
+  const warm = { ...genres.celtic, sampling: { temperature: 1.3, topP: 0.99 } };
+  const byGenre = compose({ model, genre: warm, bars: 4, seed: 21 });
+  assert.deepEqual([byGenre.temperature, byGenre.topP], [1.3, 0.99]);
+  assert.deepEqual(byGenre.score.tracks, compose({ model, genre: genres.celtic, bars: 4, seed: 21, temperature: 1.3, topP: 0.99 }).score.tracks);
+  const asked = compose({ model, genre: warm, bars: 4, seed: 21, temperature: 0.5 });
+  assert.deepEqual([asked.temperature, asked.topP], [0.5, 0.99]);
+  const plain = compose({ model, genre: genres.celtic, bars: 4, seed: 21 });
+  assert.deepEqual([plain.temperature, plain.topP], [0.9, 0.95]);
+});
+
 test('continue keeps the primer unchanged and adds the new bars after it', () => {
   const primer = tune(99);
   const piece = compose({ model, genre: genres.celtic, bars: 4, seed: 3, primer });

@@ -12,7 +12,7 @@ export const compose: BotCommand = {
     .setContexts(InteractionContextType.Guild)
     .addStringOption((o) => o.setName('genre').setDescription('Style of the piece').setRequired(true).setAutocomplete(true))
     .addIntegerOption((o) => o.setName('bars').setDescription('Length in bars (1-64)').setRequired(true).setMinValue(BARS.min).setMaxValue(BARS.max))
-    .addNumberOption((o) => o.setName('temperature').setDescription('Adventure: 0.1 safe ... 2 wild (default 1)').setMinValue(TEMPERATURE.min).setMaxValue(TEMPERATURE.max))
+    .addNumberOption((o) => o.setName('temperature').setDescription('Adventure: 0.1 safe ... 2 wild (default: set per genre, about 0.9)').setMinValue(TEMPERATURE.min).setMaxValue(TEMPERATURE.max))
     .addStringOption((o) => o.setName('instrument').setDescription('Instrument to play it').setAutocomplete(true))
     .addIntegerOption((o) => o.setName('tempo').setDescription('Beats per minute (40-240)').setMinValue(TEMPO.min).setMaxValue(TEMPO.max))
     .addStringOption((o) => o.setName('model').setDescription('One of your personal models (see /models list)').setAutocomplete(true))

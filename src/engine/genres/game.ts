@@ -11,4 +11,7 @@ export const game: Genre = {
     { path: 'game/vgmidi', licence: 'none stated: fan arrangements; compositions (c) their owners', description: 'VGMIDI piano arrangements of game soundtracks' },
   ],
   augment: [-1, 0, 1],
+  // At 0.9 / 0.95 the pieces came out more diatonic than the data (scale consistency gap 0.041
+  // over 60 pieces); 0.95 / 0.98 gave 0.007 and pitch-class entropy within 2.6 %.
+  sampling: { temperature: 0.95, topP: 0.98 },
 };

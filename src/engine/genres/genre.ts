@@ -17,6 +17,11 @@ export interface Genre {
   sources: DataSource[];
   /** Transpositions (semitones) used as data augmentation in training. */
   augment: number[];
+  /**
+   * Default sampling when a request names none: set per genre so that generated pieces'
+   * statistics match the data's (measured with `mixtape evaluate`; see the model card).
+   */
+  sampling?: { temperature: number; topP: number };
   /** A drums-only model's pieces get a stochastic synth lead on top. */
   stochasticLead?: boolean;
 }
