@@ -55,7 +55,7 @@ export function evaluateModel(model: Model, pieces: LoadedPiece[], opts: { gener
     report.events.nllImprovement = 1 - measured.events.nll / report.events.markov.nll;
     report.notes = measured.notes;
   }
-  const count = opts.generate ?? 20;
+  const count = opts.generate ?? 50;
   if (count > 0) {
     const bars = opts.bars ?? 16;
     const genre = genres[model.meta.genre ?? ''] ?? genres.celtic;
