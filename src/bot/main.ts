@@ -44,6 +44,9 @@ export async function main(): Promise<number> {
     const queue = createQueue(config.limits);
     const studioModule = await import('../studio/index.ts');
     const studio: Studio = studioModule;
+    // Networks compose in a worker thread: the gateway heartbeat and other members' clicks
+    // are never held up by a generation.
+    studioModule.useGenerationWorker();
     // Models and the SoundFont load in the background: the bot answers meanwhile.
     void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     const bot = await startBot(

@@ -2,35 +2,22 @@
  * The studio: the one door from the bot and the CLI to the music. engine (compose) ->
  * render (voicing, synthesis, encoding, picture). Inputs are checked here before any work.
  */
-import { compose } from '../engine/compose.ts';
 import type { Composition } from '../engine/compose.ts';
-import { MixtapeError } from '../engine/errors.ts';
-import { genreKeys, getGenre } from '../engine/genres/index.ts';
-import { parseKey } from '../engine/key.ts';
-import { readMidi, writeMidi } from '../engine/midi.ts';
-import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
-import type { Model } from '../engine/models/model.ts';
-import { applyVoicing, findInstrument, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
+import { genreKeys } from '../engine/genres/index.ts';
+import { writeMidi } from '../engine/midi.ts';
+import { resolveModel } from '../engine/models/model.ts';
+import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
 import type { Score } from '../engine/score.ts';
 import { durationSeconds } from '../engine/score.ts';
 import { initBackend } from '../engine/nn/backend.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
+import { generateScore } from './generate-score.ts';
+import type { ComposeExtras } from './generate-score.ts';
+import { Generator } from './generator.ts';
 
 export { trainPersonal } from './train.ts';
+export type { ComposeExtras } from './generate-score.ts';
 export type * from './types.ts';
-
-/** Options beyond the bot's contract (CLI): key, top-p, beam search, SoundFont, expression. */
-export interface ComposeExtras {
-  /** A model folder (CLI) instead of the genre's shipped model. */
-  modelPath?: string;
-  key?: string;
-  beam?: { size: number; branchFactor?: number; stepsPerIteration?: number };
-  soundfont?: string;
-  /** Skip audio (MIDI and picture only). */
-  noAudio?: boolean;
-  picture?: boolean;
-  humanize?: boolean;
-}
 
 /** Genre keys `/compose` offers. @example listGenres() // ['celtic', ...] */
 export const listGenres = (): string[] => genreKeys();
@@ -38,42 +25,20 @@ export const listGenres = (): string[] => genreKeys();
 /** Instrument names a user may choose. @example listInstruments().includes('piano') // true */
 export const listInstruments = (): string[] => instrumentNames();
 
-const personalModels = new Map<string, Model>();
+let generator: Generator | undefined;
 
-/** The model for a request: a member's own (cached by id) or the genre's shipped model. */
-async function modelFor(req: ComposeRequest, extras: ComposeExtras): Promise<Model> {
-  if (extras.modelPath) return resolveModel(extras.modelPath);
-  if (!req.model) return resolveModel(req.genre);
-  let model = personalModels.get(req.model.id);
-  if (!model) {
-    model = loadModelBytes(req.model.bytes);
-    if (personalModels.size > 32) personalModels.delete(personalModels.keys().next().value!);
-    personalModels.set(req.model.id, model);
-  }
-  return model;
+/**
+ * Runs generation in a worker thread from now on (the bot: its event loop stays free while a
+ * network composes). The CLI composes in its own thread, which saves the worker's start.
+ */
+export function useGenerationWorker(): Generator {
+  generator ??= new Generator();
+  return generator;
 }
 
-/** Generates only: the Composition and its MIDI (no audio). */
-export async function composeScore(req: ComposeRequest, extras: ComposeExtras = {}): Promise<Composition> {
-  const genre = getGenre(req.genre);
-  if (req.instrument && !findInstrument(req.instrument)) {
-    throw new MixtapeError('UNKNOWN_INSTRUMENT', `unknown instrument "${req.instrument}"; try one of: ${instrumentNames().slice(0, 12).join(', ')}, ...`);
-  }
-  // The member's file is checked before any model is loaded.
-  const primer = req.primerMidi ? readMidi(req.primerMidi) : undefined;
-  const model = await modelFor(req, extras);
-  return compose({
-    model,
-    genre,
-    bars: req.bars,
-    tempo: req.tempo,
-    temperature: req.temperature,
-    topP: req.topP,
-    seed: req.seed,
-    key: extras.key ? parseKey(extras.key) : undefined,
-    primer,
-    beam: extras.beam,
-  });
+/** Generates only: the Composition and its MIDI (no audio), in the worker when one is in use. */
+export function composeScore(req: ComposeRequest, extras: ComposeExtras = {}): Promise<Composition> {
+  return generator ? generator.compose(req, extras) : generateScore(req, extras);
 }
 
 /**
@@ -147,7 +112,9 @@ export async function warmUp(soundfont?: string): Promise<{ backend: string; mod
   const failed: string[] = [];
   const backend = await initBackend();
   await Promise.all([
-    ...genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g))),
+    generator
+      ? generator.warm().then((loaded) => models.push(...loaded), () => failed.push('generation worker'))
+      : Promise.all(genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g)))),
     getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
   ]);
   return { backend, models, failed };

@@ -13,7 +13,9 @@ import { closeRenderers } from '../../src/render/index.ts';
 process.env.SOUNDFONT = TEST_SOUNDFONT; // the small GM font: loads in ~2 s
 let h: Harness;
 before(async () => {
-  h = await startHarness({ studio: await import('../../src/studio/index.ts'), limits: { trainSeconds: 20 } });
+  const studio = await import('../../src/studio/index.ts');
+  studio.useGenerationWorker(); // as the bot runs it
+  h = await startHarness({ studio, limits: { trainSeconds: 20 } });
 });
 after(async () => {
   await h?.stop();

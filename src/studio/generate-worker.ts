@@ -1,0 +1,26 @@
+/**
+ * Worker thread body of the generation pool: models stay loaded here and every network step
+ * runs here, so the bot's event loop never waits on a composition.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isMixtapeError } from '../engine/errors.ts';
+import { genreKeys } from '../engine/genres/index.ts';
+import { resolveModel } from '../engine/models/model.ts';
+import { initBackend } from '../engine/nn/backend.ts';
+import { generateScore } from './generate-score.ts';
+import type { GeneratorMessage, GeneratorReply } from './generator.ts';
+
+const post = (m: GeneratorReply) => parentPort!.postMessage(m);
+
+async function handle(m: GeneratorMessage): Promise<GeneratorReply> {
+  if (m.type === 'warm') {
+    await initBackend();
+    const loaded = await Promise.allSettled(genreKeys().map((g) => resolveModel(g)));
+    return { id: m.id, type: 'warmed', models: genreKeys().filter((_, i) => loaded[i].status === 'fulfilled') };
+  }
+  return { id: m.id, type: 'piece', piece: await generateScore(m.req, m.extras) };
+}
+
+parentPort!.on('message', (m: GeneratorMessage) => {
+  handle(m).then(post, (e: unknown) => post({ id: m.id, type: 'error', code: isMixtapeError(e) ? e.code : undefined, message: (e as Error).message }));
+});
