@@ -22,7 +22,7 @@ train() { # genre, then `mixtape train` options
 for g in ${GENRES[@]}; do
   case "$g" in
     celtic) train celtic --data "$DATA/celtic/ceol_rince_na_heireann" --data "$DATA/celtic/nottingham/MIDI/melody" --epochs 14 --patience 2 --augment 0 ;;
-    jazz) train jazz --data "$DATA/jazz/wjazzd_solos" --epochs 6 --patience 2 --augment=-1,0,1 ;;
+    jazz) train jazz --data "$DATA/jazz/wjazzd_solos" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     classical) train classical --data "$DATA/classical/piano-midi.de" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     game) train game --data "$DATA/game/ff_piano_skuldur" --data "$DATA/game/vgmidi" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
     pop) train pop --data "$DATA/pop/pop909" --epochs 60 --patience 4 --augment 0 --batch 32 --lr 0.003 --max-windows 3000 ;;
