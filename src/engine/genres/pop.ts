@@ -8,4 +8,7 @@ export const pop: Genre = {
   meter: { numerator: 4, denominator: 4 },
   sources: [{ path: 'pop/pop909', licence: 'MIT (POP909); songs (c) their owners', description: 'POP909 piano arrangements of Chinese pop songs' }],
   augment: [0],
+  // POP909 is very diatonic (scale consistency 0.965): at 0.9 / 0.95 the pieces drifted to 0.939
+  // (100 pieces); 0.85 / 0.95 gave 0.959 with pitch-class entropy within 5.2 %.
+  sampling: { temperature: 0.85, topP: 0.95 },
 };
