@@ -172,6 +172,14 @@ test('performance: 388 tokens, round trip to 10 ms and velocity bins, tempo map 
   assert.equal(gap.filter((t) => t === perf.TIME_SHIFT + 99).length, 4);
 });
 
+test('performance: a note that never gets its NOTE_OFF sounds at most maxNoteSeconds', () => {
+  const second = perf.TIME_SHIFT + 99;
+  const tokens = [perf.NOTE_ON + 60, ...new Array(10).fill(second), perf.NOTE_ON + 64, second, perf.NOTE_OFF + 64];
+  const notes = perf.decode(tokens, { bpm: 60 }).tracks[0].notes; // 60 bpm: beats == seconds
+  assert.deepEqual(notes.map((x) => [x.pitch, x.start, x.duration]), [[60, 0, 5], [64, 10, 1]]);
+  assert.equal(perf.decode(tokens, { bpm: 60, maxNoteSeconds: 20 }).tracks[0].notes[0].duration, 11);
+});
+
 test('drums: GM map to 9 classes, 512-token masks and round trip of classes and onsets', () => {
   assert.equal(drums.vocabSize(), 512);
   assert.equal(drums.drumClass(35), 0);

@@ -127,19 +127,23 @@ export function encode(score: Score, config: PerformanceConfig = DEFAULT_PERFORM
 
 export interface PerformanceDecodeOptions {
   bpm?: number;
+  /** Longest a note may sound (seconds, default 5): a generated NOTE_ON may never get its NOTE_OFF. */
+  maxNoteSeconds?: number;
   program?: number;
   title?: string;
 }
 
 /**
  * Events back to a one-track Score at a fixed bpm (beats = seconds * bpm / 60). Notes still
- * sounding at the end are closed there; a NOTE_ON of a sounding pitch restarts it.
+ * sounding at the end are closed there, and none sounds longer than `maxNoteSeconds`; a
+ * NOTE_ON of a sounding pitch restarts it.
  * @example decode(encode(score)).tracks[0].notes.length
  */
 export function decode(tokens: readonly number[], options: PerformanceDecodeOptions = {}, config: PerformanceConfig = DEFAULT_PERFORMANCE_CONFIG): Score {
   const bpm = options.bpm ?? 120;
   const toBeat = (steps: number) => (steps / config.stepsPerSecond) * (bpm / 60);
   const velOffset = velocityOffset(config);
+  const maxSteps = Math.round((options.maxNoteSeconds ?? 5) * config.stepsPerSecond);
   const notes: Note[] = [];
   const open = new Map<number, { on: number; velocity: number }>();
   let now = 0;
@@ -148,7 +152,7 @@ export function decode(tokens: readonly number[], options: PerformanceDecodeOpti
     const o = open.get(pitch);
     if (!o) return;
     open.delete(pitch);
-    notes.push({ pitch, start: toBeat(o.on), duration: toBeat(Math.max(now - o.on, 0)), velocity: o.velocity });
+    notes.push({ pitch, start: toBeat(o.on), duration: toBeat(Math.min(Math.max(now - o.on, 0), maxSteps)), velocity: o.velocity });
   };
   for (const t of tokens) {
     if (t < NOTE_OFF) {
