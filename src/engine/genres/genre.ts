@@ -19,7 +19,7 @@ export interface Genre {
   augment: number[];
   /**
    * Default sampling when a request names none: set per genre so that generated pieces'
-   * statistics match the data's (measured with `mixtape evaluate`; see the model card).
+   * statistics match the data's (measured with `mixtape evaluate`; the figures are in each genre's file).
    */
   sampling?: { temperature: number; topP: number };
   /** A drums-only model's pieces get a stochastic synth lead on top. */
