@@ -10,7 +10,7 @@ import type { EventMetrics, NoteMetrics } from './evaluate.ts';
 import { selectMarkovOrder } from './markov.ts';
 import type { MarkovModel } from './markov.ts';
 import { batchesOf } from './models/batches.ts';
-import type { Sequence } from './models/codecs/codec.ts';
+import type { Codec, Sequence } from './models/codecs/codec.ts';
 import { codecs } from './models/codecs/index.ts';
 import { getKind } from './models/kinds.ts';
 import type { ModelKind } from './models/kinds.ts';
@@ -84,15 +84,11 @@ export function encodePieces(kind: ModelKind, pieces: LoadedPiece[], shifts: num
   return pieces.flatMap((p) => scoreSequences(p.score, codec, shifts, 2));
 }
 
-/**
- * Most common opening events, so unprimed generation starts like the data does. Grid melodies
- * open with their first note, not the rests before it: a model started on silence can stay silent.
- */
-export function openings(seqs: Sequence[], codecName: string): Record<string, number> {
-  const skipRests = codecName === 'melody' || codecName === 'lookback';
+/** Most common opening events (as the codec counts them), so unprimed generation starts like the data does. */
+export function openings(seqs: Sequence[], codec: Codec): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of seqs) {
-    const first = skipRests ? (s.tokens.find((t) => t >= 2) ?? s.tokens[0]) : s.tokens[0];
+    const first = codec.openingEvent?.(s.tokens) ?? s.tokens[0];
     counts[first] = (counts[first] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 64));
@@ -127,7 +123,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainedModel> {
     kind: kind.name,
     genre: opts.genre,
     stepsPerBar: mostCommon(trainSeqs.map((s) => s.stepsPerBar)),
-    firstEvents: openings(trainSeqs, codec.name),
+    firstEvents: openings(trainSeqs, codec),
     steps: kind.steps,
   };
   const countEvents = (seqs: Sequence[]) => seqs.reduce((n, s) => n + s.tokens.length, 0);

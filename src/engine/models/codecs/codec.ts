@@ -53,6 +53,8 @@ export interface Codec {
   endBeat(seq: Sequence): number;
   /** The events as notes (beats from the start of the first bar); drums come back flagged. */
   toNotes(seq: Sequence): { notes: Note[]; drums: boolean };
+  /** The event a piece counts as opening with, when not its first (default: the first). */
+  openingEvent?(tokens: readonly number[]): number;
 }
 
 /** Log of the sum of exponentials. @example logSumExp([0, 0]) // 0.693 */
@@ -66,7 +68,7 @@ export function logSumExp(values: number[]): number {
  * A codec whose events are fed one-hot and predicted by one softmax head over the same
  * vocabulary; the parts that differ (sampling, bars, notes) are given.
  */
-export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sample' | 'barsElapsed' | 'toNotes'> & Partial<Pick<Codec, 'endBeat'>>): Codec {
+export function oneHotCodec(name: string, vocab: number, parts: Pick<Codec, 'sample' | 'barsElapsed' | 'toNotes'> & Partial<Pick<Codec, 'endBeat' | 'openingEvent'>>): Codec {
   return {
     name,
     vocab,

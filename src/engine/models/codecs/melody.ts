@@ -32,4 +32,7 @@ export const melodyCodec: Codec = oneHotCodec('melody', VOCAB, {
   // One event per 16th step: the grid ends where the events do, silence included.
   endBeat: (seq) => (seq.startStep + seq.tokens.length) / 4,
   toNotes: melodyNotes,
+  // A grid melody opens with its first note, not the rests before it: a model started on
+  // silence can stay silent.
+  openingEvent: (tokens) => tokens.find((t) => t >= melody.FIRST_NOTE_ON) ?? tokens[0],
 });
