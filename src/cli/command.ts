@@ -62,8 +62,13 @@ export const strs = (v: ParsedValues, k: string): string[] => (Array.isArray(v[k
 
 /** Reads a numeric option within [min, max]; a clear error otherwise. */
 export function num(v: ParsedValues, k: string, fallback: number, min: number, max: number, integer = false): number {
+  return optionalNum(v, k, min, max, integer) ?? fallback;
+}
+
+/** Like `num`, but undefined when the option is not given (the callee picks its own default). */
+export function optionalNum(v: ParsedValues, k: string, min: number, max: number, integer = false): number | undefined {
   const raw = str(v, k);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
     throw new MixtapeError('BAD_ARGUMENT', `--${k} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got "${raw}")`);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OptionSpec, ParsedValues } from './command.ts';
-import { num, str } from './command.ts';
+import { num, optionalNum, str } from './command.ts';
 import { MixtapeError } from '../engine/errors.ts';
 import { writeAllOrNothing } from '../render/files.ts';
 import type { AudioFormat, ComposeResult } from '../studio/types.ts';
@@ -38,10 +38,10 @@ export function formatsOf(values: ParsedValues): FileFormat[] {
 export function pieceParams(values: ParsedValues) {
   return {
     bars: num(values, 'bars', 16, 1, 64, true),
-    seed: str(values, 'seed') === undefined ? undefined : num(values, 'seed', 0, 0, 2 ** 31 - 1, true),
-    temperature: str(values, 'temperature') === undefined ? undefined : num(values, 'temperature', 0.9, 0.1, 2),
-    topP: str(values, 'top-p') === undefined ? undefined : num(values, 'top-p', 0.95, 0.01, 1),
-    tempo: str(values, 'tempo') === undefined ? undefined : num(values, 'tempo', 120, 30, 300),
+    seed: optionalNum(values, 'seed', 0, 2 ** 31 - 1, true),
+    temperature: optionalNum(values, 'temperature', 0.1, 2),
+    topP: optionalNum(values, 'top-p', 0.01, 1),
+    tempo: optionalNum(values, 'tempo', 30, 300),
     beam: num(values, 'beam', 1, 1, 16, true),
   };
 }
