@@ -27,6 +27,9 @@ export interface EvaluationReport {
   music?: { generatedPieces: number; bars: number; generated: ScoreStats; data: ScoreStats; scaleConsistencyGap: number; pitchClassEntropyRelativeGap: number };
 }
 
+/** Pieces generated for the music statistics: with 20, pop's scale-consistency gap swung 0.013-0.048 between seed sets. */
+export const DEFAULT_GENERATED_PIECES = 50;
+
 /** Hashes of the pieces a model folder was trained on. */
 export function trainingHashes(model: Model): Set<string> {
   const file = model.dir ? join(model.dir, 'training-pieces.txt') : '';
@@ -55,7 +58,7 @@ export function evaluateModel(model: Model, pieces: LoadedPiece[], opts: { gener
     report.events.nllImprovement = 1 - measured.events.nll / report.events.markov.nll;
     report.notes = measured.notes;
   }
-  const count = opts.generate ?? 50;
+  const count = opts.generate ?? DEFAULT_GENERATED_PIECES;
   if (count > 0) {
     const bars = opts.bars ?? 16;
     const genre = genres[model.meta.genre ?? ''] ?? genres.celtic;

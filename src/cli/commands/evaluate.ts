@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { num, str, strs } from '../command.ts';
 import { MixtapeError } from '../../engine/errors.ts';
-import { evaluateModel } from '../../engine/evaluation-report.ts';
+import { DEFAULT_GENERATED_PIECES, evaluateModel } from '../../engine/evaluation-report.ts';
 import type { EvaluationReport } from '../../engine/evaluation-report.ts';
 import { resolveModel } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
@@ -34,7 +34,7 @@ const command: Command = {
   options: {
     model: { type: 'string', short: 'm', description: 'genre name of a shipped model, or a model folder' },
     data: { type: 'string', multiple: true, description: 'folder of held-out MIDI files (pieces seen in training are left out)' },
-    generate: { type: 'string', description: 'pieces to generate for the music statistics', default: '50' },
+    generate: { type: 'string', description: 'pieces to generate for the music statistics', default: String(DEFAULT_GENERATED_PIECES) },
     bars: { type: 'string', description: 'bars per generated piece', default: '16' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
@@ -47,7 +47,7 @@ const command: Command = {
     const model = await resolveModel(name);
     const { loaded, failed } = parsePieces(readPieces(dirs));
     if (loaded.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files in ${dirs.join(', ')}`);
-    const report = evaluateModel(model, loaded, { generate: num(values, 'generate', 50, 0, 1000, true), bars: num(values, 'bars', 16, 1, 64, true) });
+    const report = evaluateModel(model, loaded, { generate: num(values, 'generate', DEFAULT_GENERATED_PIECES, 0, 1000, true), bars: num(values, 'bars', 16, 1, 64, true) });
     report.pieces.unusable += failed.length;
     report.pieces.given += failed.length;
     if (values.json) console.log(JSON.stringify(report, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)));
