@@ -6,7 +6,6 @@ import { parentPort } from 'node:worker_threads';
 import { isMixtapeError } from '../engine/errors.ts';
 import { genreKeys } from '../engine/genres/index.ts';
 import { resolveModel } from '../engine/models/model.ts';
-import { initBackend } from '../engine/nn/backend.ts';
 import { generateScore } from './generate-score.ts';
 import type { GeneratorMessage, GeneratorReply } from './generator.ts';
 
@@ -14,7 +13,7 @@ const post = (m: GeneratorReply) => parentPort!.postMessage(m);
 
 async function handle(m: GeneratorMessage): Promise<GeneratorReply> {
   if (m.type === 'warm') {
-    await initBackend();
+    // Generation steps in pure JS (nn/stepper.ts): no TensorFlow backend is loaded in this thread.
     const loaded = await Promise.allSettled(genreKeys().map((g) => resolveModel(g)));
     return { id: m.id, type: 'warmed', models: genreKeys().filter((_, i) => loaded[i].status === 'fulfilled') };
   }
