@@ -11,7 +11,11 @@ export function median(values: number[]): number {
 /** Bytes to MiB. @example mib(1048576) // 1 */
 export const mib = (bytes: number): number => bytes / 1048576;
 
-/** Peak and current resident memory of this process in MiB (maxRSS is reported in KiB). */
+/**
+ * Peak and current resident memory of this process in MiB (maxRSS is reported in KiB). The
+ * kernel's high-water mark can lag the current RSS by a few pages, so the peak is at least the current.
+ */
 export function memoryNow(): { peakRssMiB: number; rssMiB: number } {
-  return { peakRssMiB: process.resourceUsage().maxRSS / 1024, rssMiB: mib(process.memoryUsage.rss()) };
+  const rssMiB = mib(process.memoryUsage.rss());
+  return { peakRssMiB: Math.max(process.resourceUsage().maxRSS / 1024, rssMiB), rssMiB };
 }
