@@ -12,6 +12,7 @@ import { followJob, progressReply } from './progress.ts';
 import { replyError } from './replies.ts';
 import { trackMessage } from './track-message.ts';
 import { isOggOpus } from './voice/loader.ts';
+import { settingsForWork } from './guild.ts';
 
 /** What to compose; the model and primer are loaded inside the job (they may be slow). */
 export interface ComposePlan {
@@ -66,10 +67,12 @@ export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, p
   let modelId: string | null = null;
   let job;
   try {
+    const config = await settingsForWork(i, ctx); // the database answers before any work is queued
     job = ctx.queue.submit<ComposeResult>({
       userId: i.user.id,
       guildId,
       kind: 'compose',
+      ...(config.maxJobsPerUser ? { maxPerUser: config.maxJobsPerUser } : {}),
       run: async (jc) => {
         await gate; // the reply must be deferred before anything is shown
         const model = await resolveModel(ctx, plan, i.user.id, guildId);

@@ -10,9 +10,11 @@ import { guard, toStoreError } from './errors.ts';
 import { listMigrations, migratePostgres, migrateSqlite, migrationsDir } from './migrate.ts';
 import { createPrismaStore, type AnyPrismaClient } from './prisma-store.ts';
 import type { OpenStoreOptions, Store } from './types.ts';
+import { STORE_CALL_TIMEOUT_MS, withCallTimeouts } from './timeouts.ts';
 
 export type * from './types.ts';
 export { UNAVAILABLE_MESSAGE } from './errors.ts';
+export { withTimeout, STORE_CALL_TIMEOUT_MS } from './timeouts.ts';
 
 /** Where the SQLite database lives when DATABASE_URL is not set. */
 export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../../data/mixtape.db', import.meta.url));
@@ -61,7 +63,9 @@ const badUrl = () =>
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(options.databaseUrl);
-  return target.provider === 'sqlite' ? openSqlite(target.path) : openPostgres(target.connectionString, target.schema);
+  const timeoutMs = options.timeoutMs ?? STORE_CALL_TIMEOUT_MS;
+  const store = target.provider === 'sqlite' ? await openSqlite(target.path) : await openPostgres(target.connectionString, target.schema, timeoutMs);
+  return withCallTimeouts(store, timeoutMs);
 }
 
 async function openSqlite(path: string): Promise<Store> {
@@ -88,14 +92,17 @@ async function openSqlite(path: string): Promise<Store> {
   return createPrismaStore(db as AnyPrismaClient, 'sqlite');
 }
 
-async function openPostgres(connectionString: string, schema: string): Promise<Store> {
+async function openPostgres(connectionString: string, schema: string, timeoutMs: number): Promise<Store> {
   const { default: pg } = await import('pg');
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const { PrismaClient } = await import('../generated/postgres/client.ts');
   const config = {
     connectionString,
     options: `-c search_path=${schema}`,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: timeoutMs,
+    // A query on a connection that hangs fails (and its connection is dropped) instead of waiting forever.
+    query_timeout: timeoutMs,
+    keepAlive: true,
     max: 10,
   };
   const pool = new pg.Pool(config);

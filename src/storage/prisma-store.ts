@@ -17,6 +17,7 @@ import type {
   LeaderboardQuery,
   ListModelsOptions,
   ModelRecord,
+  SettingChangeRecord,
   Store,
   TrackInput,
   TrackRecord,
@@ -74,20 +75,29 @@ export function createPrismaStore(
         await retryOnRace(() => db.guild.upsert({ where: { id }, create: { id, updatedAt: new Date() }, update: {} }));
       }),
 
-    getGuildSettings: (guildId) =>
-      guard(async () => settingsOf(await db.guild.findUnique({ where: { id: guildId } }))),
+    // The two typed settings of the first release, now kept with all the others in guild_settings.
+    getGuildSettings: (guildId) => guard(async () => legacySettings(await storedSettings(db, guildId))),
 
     setGuildSettings: (guildId, patch) =>
       guard(async () => {
         const data = settingsPatch(patch);
-        const row = await retryOnRace(() =>
-          db.guild.upsert({
-            where: { id: guildId },
-            create: { id: guildId, ...data, updatedAt: new Date() },
-            update: { ...data, updatedAt: new Date() },
-          }),
-        );
-        return settingsOf(row);
+        if (data.mixtapeChannelId !== undefined) await writeSetting(db, guildId, 'mixtapeChannel', data.mixtapeChannelId, 'system');
+        if (data.maxJobsPerUser !== undefined) await writeSetting(db, guildId, 'maxJobsPerUser', data.maxJobsPerUser, 'system');
+        return legacySettings(await storedSettings(db, guildId));
+      }),
+
+    getSettings: (guildId) => guard(() => storedSettings(db, guildId)),
+
+    setSetting: (guildId, key, value, byUserId) => guard(() => writeSetting(db, guildId, key, value, byUserId)),
+
+    settingChanges: (guildId, limit) =>
+      guard(async () => {
+        const take = Math.trunc(limit);
+        if (!Number.isFinite(take) || take < 1 || take > 100) throw new MixtapeError('BAD_ARGUMENT', 'ask for 1 to 100 setting changes');
+        const rows = await db.settingChange.findMany({ where: { guildId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take });
+        return rows.map((r): SettingChangeRecord => ({
+          guildId: r.guildId, key: r.key, value: r.value === null ? null : parseValue(r.value), userId: r.userId, createdAt: r.createdAt,
+        }));
       }),
 
     createTrack: (input) =>
@@ -406,8 +416,40 @@ const nameTaken = (name: string) =>
 /** A Uint8Array backed by a plain ArrayBuffer, as Prisma's Bytes input wants. */
 const bytes = (data: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(data);
 
-function settingsOf(row: { mixtapeChannelId: string | null; maxJobsPerUser: number | null } | null): GuildSettings {
-  return { mixtapeChannelId: row?.mixtapeChannelId ?? null, maxJobsPerUser: row?.maxJobsPerUser ?? null };
+/** key -> parsed value of a guild's stored settings. */
+async function storedSettings(db: AnyPrismaClient, guildId: string): Promise<Record<string, unknown>> {
+  const rows = await db.guildSetting.findMany({ where: { guildId }, select: { key: true, value: true } });
+  return Object.fromEntries(rows.map((r) => [r.key, parseValue(r.value)]));
+}
+
+/** Writes (or, for null, removes) one setting and its audit row in one transaction. */
+async function writeSetting(db: AnyPrismaClient, guildId: string, key: string, value: unknown, userId: string): Promise<void> {
+  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(key)) throw new MixtapeError('BAD_ARGUMENT', `"${key}" is not a setting name`);
+  const now = new Date();
+  const json = value === null || value === undefined ? null : JSON.stringify(value);
+  if (json !== null && json.length > 2000) throw new MixtapeError('BAD_ARGUMENT', 'a setting value is at most 2000 characters');
+  const write = json === null
+    ? db.guildSetting.deleteMany({ where: { guildId, key } })
+    : db.guildSetting.upsert({
+        where: { guildId_key: { guildId, key } },
+        create: { guildId, key, value: json, updatedBy: userId, updatedAt: now },
+        update: { value: json, updatedBy: userId, updatedAt: now },
+      });
+  await db.$transaction([write, db.settingChange.create({ data: { id: newId(), guildId, key, value: json, userId, createdAt: now } })]);
+}
+
+function legacySettings(stored: Record<string, unknown>): GuildSettings {
+  const channel = stored.mixtapeChannel;
+  const jobs = stored.maxJobsPerUser;
+  return { mixtapeChannelId: typeof channel === 'string' ? channel : null, maxJobsPerUser: typeof jobs === 'number' ? jobs : null };
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function settingsPatch(patch: Partial<GuildSettings>): Partial<GuildSettings> {

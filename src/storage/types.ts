@@ -17,6 +17,17 @@ export interface GuildSettings {
   maxJobsPerUser: number | null;
 }
 
+/** One change of a guild setting, for the audit log (`/settings log`). */
+export interface SettingChangeRecord {
+  guildId: string;
+  key: string;
+  /** The new value (parsed JSON); null when the setting went back to its default. */
+  value: unknown;
+  /** Who changed it (a Discord user id). */
+  userId: string;
+  createdAt: Date;
+}
+
 export interface TrackInput {
   /** Optional explicit id; a random one is made when absent. */
   id?: string;
@@ -196,6 +207,16 @@ export interface Store {
   /** Change some settings; returns the new settings. */
   setGuildSettings(guildId: string, patch: Partial<GuildSettings>): Promise<GuildSettings>;
 
+  /** A guild's stored settings: key -> parsed JSON value (keys without a row are absent). See src/settings. */
+  getSettings(guildId: string): Promise<Record<string, unknown>>;
+  /**
+   * Set one setting (value: JSON-serialisable; null = back to the default) and log who did it,
+   * both in one transaction.
+   */
+  setSetting(guildId: string, key: string, value: unknown, byUserId: string): Promise<void>;
+  /** The guild's setting changes, newest first (1..100). */
+  settingChanges(guildId: string, limit: number): Promise<SettingChangeRecord[]>;
+
   /** Store a finished piece. */
   createTrack(input: TrackInput): Promise<TrackRecord>;
   /** Remember where the piece was posted. Throws NOT_FOUND for a missing track. */
@@ -245,4 +266,6 @@ export interface Store {
 export interface OpenStoreOptions {
   /** `file:...` or undefined -> SQLite (default `data/mixtape.db`); `postgres(ql)://...` -> PostgreSQL. */
   databaseUrl?: string;
+  /** Deadline of every call, in ms (default 5000): past it, the call fails with UNAVAILABLE. */
+  timeoutMs?: number;
 }

@@ -25,6 +25,10 @@ export interface HarnessOptions {
   limits?: Partial<BotLimits>;
   /** Extra members made before the bot logs in. */
   users?: string[];
+  /** Extra members with the permissions Discord computes for their interactions (e.g. Manage Server). */
+  members?: Record<string, bigint>;
+  /** The Store the bot uses, wrapped around the real one (e.g. to add delays). */
+  wrapStore?: (store: Store) => Store;
 }
 
 export interface Harness {
@@ -89,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const users: Record<string, FakeUser> = {};
   for (const name of ['alice', 'bob', 'carol', ...(options.users ?? [])]) users[name] = fake.addUser(name);
   users.admin = fake.addUser('admin', { admin: true });
+  for (const [name, permissions] of Object.entries(options.members ?? {})) users[name] = fake.addUser(name, { permissions });
   const { store, cleanup } = await openTestStore(options.database ?? 'sqlite');
   const outage = { unavailable: false };
   const queue = createMemoryQueue({ concurrency: 2, maxQueue: 40, maxPerUser: 2, ...options.queue });
@@ -97,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
   const bot = await startBot(
     { discordToken: 'fake.bot.token-for-tests', discordApiUrl: fake.apiUrl, devGuildId: fake.guildId },
-    { store: withOutage(store, outage), queue, studio, log, limits: { progressEditMs: 100, ...options.limits } },
+    { store: withOutage((options.wrapStore ?? ((s) => s))(store), outage), queue, studio, log, limits: { progressEditMs: 100, ...options.limits } },
   );
   return {
     fake, bot, store, outage, queue, studio, users, lines,

@@ -26,7 +26,7 @@ test('command definitions: valid names, at most 25 options, hash ignores Discord
     assert.ok((c.data.options ?? []).length <= 25);
   }
   const defs = commands.map((c) => c.data);
-  const asReturned = [...defs].reverse().map((d) => ({ ...d, id: '1', version: '2', application_id: '3', default_member_permissions: null, nsfw: false }));
+  const asReturned = [...defs].reverse().map((d) => ({ ...d, id: '1', version: '2', application_id: '3', default_member_permissions: d.default_member_permissions ?? null, nsfw: false }));
   assert.equal(commandsHash(asReturned), commandsHash(defs));
   const changed = defs.map((d) => (d.name === 'compose' ? { ...d, description: 'other' } : d));
   assert.notEqual(commandsHash(changed), commandsHash(defs));

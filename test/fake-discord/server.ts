@@ -90,9 +90,13 @@ export class FakeDiscord extends EventEmitter {
   readonly guildId = snowflake();
   readonly textChannelId = snowflake();
   readonly voiceChannelId = snowflake();
+  /** A second text channel ('music'), e.g. for a server's mixtape channel setting. */
+  readonly musicChannelId = snowflake();
   readonly botUser: FakeUser = { id: this.appId, username: 'mixtape', global_name: null, discriminator: '0', avatar: null, bot: true };
   readonly users = new Map<string, FakeUser>();
   readonly admins = new Set<string>();
+  /** Permissions Discord computes for a member's interactions (channel overwrites included), when not the defaults. */
+  readonly permissions = new Map<string, bigint>();
   readonly messages = new Map<string, FakeMessage>();
   readonly interactions = new Map<string, FakeInteraction>();
   readonly byToken = new Map<string, FakeInteraction>();
@@ -147,10 +151,11 @@ export class FakeDiscord extends EventEmitter {
   }
 
   /** Adds a guild member. */
-  addUser(username: string, opts: { admin?: boolean } = {}): FakeUser {
+  addUser(username: string, opts: { admin?: boolean; permissions?: bigint } = {}): FakeUser {
     const user: FakeUser = { id: snowflake(), username, global_name: username, discriminator: '0', avatar: null };
     this.users.set(user.id, user);
     if (opts.admin) this.admins.add(user.id);
+    if (opts.permissions !== undefined) this.permissions.set(user.id, opts.permissions);
     return user;
   }
 
@@ -180,17 +185,17 @@ export class FakeDiscord extends EventEmitter {
     return {
       user, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null,
       premium_since: null, pending: false, communication_disabled_until: null,
-      permissions: this.admins.has(user.id) ? ADMIN : MEMBER_PERMS,
+      permissions: this.permissions.get(user.id)?.toString() ?? (this.admins.has(user.id) ? ADMIN : MEMBER_PERMS),
     };
   }
 
-  private interactionBase(type: number, user: FakeUser, data: unknown): FakeInteraction {
+  private interactionBase(type: number, user: FakeUser, data: unknown, channelId = this.textChannelId): FakeInteraction {
     const id = snowflake();
     const token = `tok-${randomToken()}`;
     const payload = {
       id, application_id: this.appId, type, token, version: 1, data,
-      guild_id: this.guildId, channel_id: this.textChannelId,
-      channel: { id: this.textChannelId, type: 0, guild_id: this.guildId, name: 'general', permissions: MEMBER_PERMS },
+      guild_id: this.guildId, channel_id: channelId,
+      channel: { ...this.channelPayload(channelId), permissions: MEMBER_PERMS },
       guild: { id: this.guildId, locale: 'en-US', features: [] },
       member: this.member(user), app_permissions: ADMIN, locale: 'en-US', guild_locale: 'en-US',
       entitlements: [], authorizing_integration_owners: { '0': this.guildId }, context: 0, attachment_size_limit: 10485760,
@@ -221,7 +226,11 @@ export class FakeDiscord extends EventEmitter {
     for (const [name, value] of Object.entries(values)) {
       const def = defs.find((d) => d.name === name);
       if (!def) throw new Error(`fake: unknown option ${name}`);
-      if (typeof value === 'object') {
+      if (def.type === 7 && typeof value === 'string') {
+        resolved.channels ??= {};
+        resolved.channels[value] = { ...this.channelPayload(value), permissions: MEMBER_PERMS };
+        out.push({ name, type: 7, value });
+      } else if (typeof value === 'object') {
         resolved.attachments ??= {};
         resolved.attachments[value.attachment.id] = value.attachment;
         out.push({ name, type: 11, value: value.attachment.id });
@@ -248,8 +257,8 @@ export class FakeDiscord extends EventEmitter {
   }
 
   /** Dispatches a slash command, e.g. `slash(user, 'mixtape top', { period: 'week' })`. */
-  slash(user: FakeUser, command: string, values: SlashOptions = {}): FakeInteraction {
-    return this.send_(this.interactionBase(2, user, this.commandData(command, values)));
+  slash(user: FakeUser, command: string, values: SlashOptions = {}, channelId = this.textChannelId): FakeInteraction {
+    return this.send_(this.interactionBase(2, user, this.commandData(command, values), channelId));
   }
 
   /** Dispatches an autocomplete request with `focused` being the option typed into. */
@@ -261,7 +270,7 @@ export class FakeDiscord extends EventEmitter {
   click(user: FakeUser, messageId: string, customId: string): FakeInteraction {
     const message = this.messages.get(messageId);
     if (!message) throw new Error(`fake: no message ${messageId}`);
-    const it = this.interactionBase(3, user, { custom_id: customId, component_type: 2 });
+    const it = this.interactionBase(3, user, { custom_id: customId, component_type: 2 }, message.channel_id);
     it.payload.message = message;
     return this.send_(it);
   }
@@ -360,6 +369,7 @@ export class FakeDiscord extends EventEmitter {
       members, voice_states: voiceStates, presences: [], threads: [], stage_instances: [], guild_scheduled_events: [],
       channels: [
         { id: this.textChannelId, type: 0, guild_id: this.guildId, name: 'general', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
+        { id: this.musicChannelId, type: 0, guild_id: this.guildId, name: 'music', position: 2, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
         { id: this.voiceChannelId, type: 2, guild_id: this.guildId, name: 'Lounge', position: 1, permission_overwrites: [], parent_id: null, bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false },
       ],
     };
@@ -469,7 +479,7 @@ export class FakeDiscord extends EventEmitter {
 
   private channelPayload(cid: string): any {
     if (cid === this.voiceChannelId) return { id: cid, type: 2, guild_id: this.guildId, name: 'Lounge', bitrate: 64000, user_limit: 0 };
-    return { id: cid, type: 0, guild_id: this.guildId, name: 'general', position: 0, permission_overwrites: [] };
+    return { id: cid, type: 0, guild_id: this.guildId, name: cid === this.musicChannelId ? 'music' : 'general', position: 0, permission_overwrites: [] };
   }
 
   /** Applies a message body (content, embeds, components, attachments + uploaded files). */
@@ -511,7 +521,7 @@ export class FakeDiscord extends EventEmitter {
     let messageId: string | undefined;
     if (type === 4 || type === 5) {
       const flags = (data.flags ?? 0) | (type === 5 ? 1 << 7 : 0);
-      messageId = this.newMessage(this.textChannelId, type === 4 ? data : { flags: data.flags }, type === 4 ? files : [], flags, it).id;
+      messageId = this.newMessage(it.payload.channel_id, type === 4 ? data : { flags: data.flags }, type === 4 ? files : [], flags, it).id;
       if (type === 5) this.messages.get(messageId)!.flags = flags;
       it.originalMessageId = messageId;
     } else if (type === 6 || type === 7) {
@@ -557,7 +567,7 @@ export class FakeDiscord extends EventEmitter {
     const it = this.byToken.get(token);
     if (!it) return this.send(res, 404, { message: 'Unknown Webhook', code: 10015 });
     if (!it.responses.some((r) => r.kind === 'callback')) return this.send(res, 400, { message: 'Interaction not acknowledged', code: 40060 });
-    const msg = this.newMessage(this.textChannelId, body, files, body?.flags ?? 0, it);
+    const msg = this.newMessage(it.payload.channel_id, body, files, body?.flags ?? 0, it);
     it.followupIds.push(msg.id);
     it.responses.push({ at: Date.now(), kind: 'followup', body, files, messageId: msg.id });
     this.send(res, 200, msg);

@@ -72,6 +72,25 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       await assert.rejects(store.setGuildSettings(guild, { maxJobsPerUser: 0 }), isCode('BAD_ARGUMENT'));
     });
 
+    test('generic settings: set, reset, and an audit row per change in one transaction', async () => {
+      const guild = uniq('g');
+      assert.deepEqual(await store.getSettings(guild), {});
+      await store.setSetting(guild, 'weeklyPost', 'fri 18:00', 'u1');
+      await store.setSetting(guild, 'webPages', true, 'u2');
+      await store.setSetting(guild, 'weeklyPost', 'sat 10:00', 'u2');
+      assert.deepEqual(await store.getSettings(guild), { weeklyPost: 'sat 10:00', webPages: true });
+      await store.setSetting(guild, 'webPages', null, 'u1');
+      assert.deepEqual(await store.getSettings(guild), { weeklyPost: 'sat 10:00' });
+      const log = await store.settingChanges(guild, 10);
+      assert.deepEqual(log.map((c) => [c.key, c.value, c.userId]), [
+        ['webPages', null, 'u1'], ['weeklyPost', 'sat 10:00', 'u2'], ['webPages', true, 'u2'], ['weeklyPost', 'fri 18:00', 'u1'],
+      ]);
+      assert.ok(log.every((c) => c.createdAt instanceof Date && c.guildId === guild));
+      await assert.rejects(store.setSetting(guild, 'bad key!', 1, 'u1'), isCode('BAD_ARGUMENT'));
+      await assert.rejects(store.settingChanges(guild, 0), isCode('BAD_ARGUMENT'));
+      assert.equal((await store.settingChanges(guild, 10)).length, 4, 'a refused change writes nothing');
+    });
+
     test('tracks: create, locate, read back every field, soft delete by author or admin only', async () => {
       const parent = await store.createTrack(trackInput());
       const t = await store.createTrack(trackInput({ parentTrackId: parent.id, title: 'Variation' }));

@@ -13,6 +13,7 @@ import { models } from './models.ts';
 import { track } from './track.ts';
 import { profile } from './profile.ts';
 import { help } from './help.ts';
+import { settings } from './settings.ts';
 
 export const commands: readonly BotCommand[] = [
   compose,
@@ -28,4 +29,5 @@ export const commands: readonly BotCommand[] = [
   track,
   profile,
   help,
+  settings,
 ];

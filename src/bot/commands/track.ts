@@ -3,7 +3,7 @@ import { EmbedBuilder, InteractionContextType, MessageFlags, SlashCommandBuilder
 import { MixtapeError } from '../../engine/errors.ts';
 import type { BotCommand, BotContext } from '../types.ts';
 import type { TrackRecord } from '../../storage/types.ts';
-import { isModerator, memberOf } from '../guild.ts';
+import { isModerator } from '../guild.ts';
 import { messageLink, scoreText } from '../track-message.ts';
 
 /** Marks the track's message as deleted (buttons removed); best effort. */
@@ -36,7 +36,7 @@ export const track: BotCommand = {
     const t = await ctx.store.getTrack(id);
     if (!t || t.guildId !== i.guildId) throw new MixtapeError('NOT_FOUND', `No track "${id}" here (it may have been deleted).`);
     if (i.options.getSubcommand() === 'delete') {
-      const ok = await ctx.store.deleteTrack(t.id, i.user.id, isModerator(memberOf(i)));
+      const ok = await ctx.store.deleteTrack(t.id, i.user.id, isModerator(i));
       if (!ok) throw new MixtapeError('BAD_ARGUMENT', 'Only the author of a track (or a moderator) can delete it.');
       ctx.audio.delete(t.id);
       await retireMessage(ctx, t);

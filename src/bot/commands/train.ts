@@ -8,6 +8,7 @@ import { ensureMember } from '../compose-flow.ts';
 import { bar, progressReply } from '../progress.ts';
 import { autocompleteCommon, pickKnown } from '../options.ts';
 import { replyError } from '../replies.ts';
+import { settingsForWork } from '../guild.ts';
 
 export const TRAIN_FILE_OPTIONS = 8;
 const fileOption = (n: number) => `file${n}`;
@@ -74,10 +75,12 @@ export const train: BotCommand = {
     let shut!: (e: unknown) => void;
     const gate = new Promise<void>((resolve, reject) => { open = resolve; shut = reject; });
     gate.catch(() => undefined);
+    const config = await settingsForWork(i, ctx); // the database answers before any work is queued
     const job = ctx.queue.submit<{ result: TrainResult; count: number }>({
       userId: i.user.id,
       guildId,
       kind: 'train',
+      ...(config.maxJobsPerUser ? { maxPerUser: config.maxJobsPerUser } : {}),
       run: async (jc) => {
         await gate;
         const existing = await ctx.store.getModel(name, i.user.id);
