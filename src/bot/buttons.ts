@@ -37,7 +37,9 @@ export async function trackButton(i: ButtonInteraction, ctx: BotContext): Promis
   }
   const t = await ctx.store.getTrack(trackId);
   if (!t) throw new MixtapeError('NOT_FOUND', DELETED);
-  await composeAndPost(i, ctx, planFromTrack(t, randomSeed(), action === 'ext'));
+  if (t.guildId !== i.guildId) throw new MixtapeError('NOT_FOUND', DELETED);
+  // The clicker composes, with the clicker's rights (their models, this server's shared ones).
+  await composeAndPost(i, ctx, planFromTrack(t, randomSeed(), action === 'ext', { instruments: ctx.studio.listInstruments() }));
 }
 
 /** Button handlers by custom id prefix (`prefix:...`). */

@@ -13,15 +13,18 @@ import { replyError } from './replies.ts';
 import { trackMessage } from './track-message.ts';
 import { isOggOpus } from './voice/loader.ts';
 import { settingsForWork } from './guild.ts';
+import { BARS, TEMPERATURE, TEMPO } from './options.ts';
 
 /** What to compose; the model and primer are loaded inside the job (they may be slow). */
 export interface ComposePlan {
   request: Omit<ComposeRequest, 'model' | 'primerMidi' | 'formats'>;
   /** A model name or id as the member typed it (their own or one shared in the guild). */
   modelName?: string;
-  /** A model by id, owned by `modelOwnerId` (when re-using a track's settings). */
+  /**
+   * A model by id (re-using a track's settings). Resolved with the rights of whoever asks:
+   * their own model or one shared in this server, never the track author's private one.
+   */
   modelId?: string | null;
-  modelOwnerId?: string;
   /** The MIDI to continue, fetched lazily. */
   primer?: () => Promise<Uint8Array>;
   parentTrackId?: string;
@@ -50,8 +53,8 @@ async function resolveModel(ctx: BotContext, plan: ComposePlan, userId: string, 
     return { id: record.id, name: record.name, bytes: await ctx.store.getModelWeights(record.id) };
   }
   if (plan.modelId) {
-    const record = await ctx.store.getModel(plan.modelId, plan.modelOwnerId ?? userId, guildId);
-    if (!record) throw new MixtapeError('UNKNOWN_MODEL', 'The model of this track was deleted, so it cannot be used again.');
+    const record = await ctx.store.getModel(plan.modelId, userId, guildId);
+    if (!record) throw new MixtapeError('UNKNOWN_MODEL', "This track was made with a personal model that is not shared with this server (or was deleted), so only its owner can reuse it.");
     return { id: record.id, name: record.name, bytes: await ctx.store.getModelWeights(record.id) };
   }
   return undefined;
@@ -133,20 +136,33 @@ export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, p
   }
 }
 
-/** The settings of a stored track, for "variation" (new seed) and "extend" (continue it). */
-export function planFromTrack(track: TrackRecord, seed: number, extend: boolean, bars = 8): ComposePlan {
+/** What the studio offers, to replay a stored track's settings against. */
+export interface StudioChoices {
+  instruments: readonly string[];
+}
+
+const clamp = (v: number, r: { min: number; max: number }) => Math.min(r.max, Math.max(r.min, v));
+
+/**
+ * The settings of a stored track, for "variation" (new seed) and "extend" (continue it).
+ * Every stored track replays: an instrument the studio does not list (`default`, the genre's
+ * own voicing, or one since removed) becomes "the genre's default", and numbers taken from an
+ * uploaded file (a continued piece's tempo or length) are brought into the ranges /compose accepts.
+ */
+export function planFromTrack(track: TrackRecord, seed: number, extend: boolean, choices: StudioChoices, bars = 8): ComposePlan {
+  const instrument = choices.instruments.find((n) => n.toLowerCase() === track.instrument.toLowerCase());
+  const topP = track.params.topP;
   return {
     request: {
       genre: track.genre,
-      bars: extend ? bars : track.bars,
-      temperature: track.temperature,
-      tempo: track.tempo,
-      instrument: track.instrument,
+      bars: extend ? bars : clamp(Math.round(track.bars), BARS),
+      ...(Number.isFinite(track.temperature) ? { temperature: clamp(track.temperature, TEMPERATURE) } : {}),
+      ...(Number.isFinite(track.tempo) ? { tempo: clamp(Math.round(track.tempo), TEMPO) } : {}),
+      ...(instrument ? { instrument } : {}),
       seed,
-      ...(typeof track.params.topP === 'number' ? { topP: track.params.topP } : {}),
+      ...(typeof topP === 'number' && topP > 0 && topP <= 1 ? { topP } : {}),
     },
     modelId: track.modelId,
-    modelOwnerId: track.authorId,
     primer: extend ? async () => track.midi : undefined,
     parentTrackId: track.id,
     verb: extend ? 'Extending' : 'Composing a variation',

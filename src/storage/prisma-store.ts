@@ -34,6 +34,9 @@ export type AnyPrismaClient = PrismaClient;
 const MODEL_NAME_MAX = 32;
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'failed'];
 
+/** What a member hears when voting on their own piece; such votes are never stored nor counted. */
+export const SELF_VOTE_MESSAGE = "your own pieces can't get your vote; ask others to listen and vote";
+
 /** A short random id (12 url-safe characters), fit for Discord custom ids. */
 export const newId = (): string => randomBytes(9).toString('base64url');
 
@@ -44,12 +47,16 @@ export function createPrismaStore(
   onClose: () => Promise<void> = async () => undefined,
 ): Store {
   const liveTrack = async (trackId: string) => {
-    const track = await db.track.findFirst({ where: { id: trackId, deletedAt: null }, select: { id: true } });
+    const track = await db.track.findFirst({ where: { id: trackId, deletedAt: null }, select: { id: true, authorId: true } });
     if (!track) throw new MixtapeError('NOT_FOUND', `track ${trackId} does not exist or was deleted`);
+    return track;
   };
 
+  // Self-votes never count (SELF_VOTES_DO_NOT_COUNT): every tally leaves out the author's own vote.
   const tally = async (trackId: string): Promise<VoteTally> => {
-    const groups = await db.vote.groupBy({ by: ['value'], where: { trackId }, _count: { _all: true } });
+    const track = await db.track.findUnique({ where: { id: trackId }, select: { authorId: true } });
+    if (!track) return { up: 0, down: 0, score: 0 };
+    const groups = await db.vote.groupBy({ by: ['value'], where: { trackId, userId: { not: track.authorId } }, _count: { _all: true } });
     return tallyOf(groups.map((g) => ({ value: g.value, count: g._count._all })));
   };
 
@@ -131,7 +138,8 @@ export function createPrismaStore(
     vote: (trackId, userId, value) =>
       guard(async () => {
         checkVoteValue(value);
-        await liveTrack(trackId);
+        const track = await liveTrack(trackId);
+        if (value !== 0 && track.authorId === userId) throw new MixtapeError('BAD_ARGUMENT', SELF_VOTE_MESSAGE);
         if (value === 0) {
           await db.vote.deleteMany({ where: { trackId, userId } });
         } else {
@@ -184,7 +192,8 @@ export function createPrismaStore(
 
     getModel: (idOrName, ownerId, guildId) =>
       guard(async () => {
-        const visible = { OR: [{ ownerId }, { shared: true, ...(guildId ? { OR: [{ guildId }, { guildId: null }] } : {}) }] };
+        // Usable by its owner, and by others only in the server it is shared with (no guild = nobody else).
+        const visible = { OR: [{ ownerId }, ...(guildId ? [{ shared: true, guildId }] : [])] };
         const rows = await db.personalModel.findMany({
           where: { AND: [visible, { OR: [{ id: idOrName }, { name: idOrName.trim() }] }] },
           omit: { weights: true },
@@ -295,7 +304,8 @@ interface LeaderboardRow {
 }
 
 /**
- * One round trip: the votes cast in the window, summed per live track of the guild.
+ * One round trip: the votes cast in the window, summed per live track of the guild; the
+ * author's own vote never counts.
  * Ties: more upvotes first, then the earlier track. Served by votes(updated_at, track_id)
  * and the tracks primary key.
  */
@@ -313,7 +323,7 @@ async function leaderboard(db: AnyPrismaClient, query: LeaderboardQuery): Promis
            CAST(SUM(v.value) AS INTEGER) AS score
     FROM votes v
     JOIN tracks t ON t.id = v.track_id
-    WHERE v.updated_at >= ${since} AND t.guild_id = ${query.guildId} AND t.deleted_at IS NULL ${genre}
+    WHERE v.updated_at >= ${since} AND t.guild_id = ${query.guildId} AND t.deleted_at IS NULL AND v.user_id <> t.author_id ${genre}
     GROUP BY t.id, t.title, t.author_id, t.genre, t.created_at, t.channel_id, t.message_id
     ORDER BY score DESC, up DESC, t.created_at ASC, t.id ASC
     LIMIT ${limit}`;
@@ -346,7 +356,7 @@ async function userProfile(db: AnyPrismaClient, userId: string, guildId?: string
     }),
   ]);
   const scores = recent.length
-    ? await db.vote.groupBy({ by: ['trackId'], where: { trackId: { in: recent.map((t) => t.id) } }, _sum: { value: true } })
+    ? await db.vote.groupBy({ by: ['trackId'], where: { trackId: { in: recent.map((t) => t.id) }, userId: { not: userId } }, _sum: { value: true } })
     : [];
   const scoreOf = new Map(scores.map((s) => [s.trackId, s._sum.value ?? 0]));
   const t = tallyOf(received.map((g) => ({ value: g.value, count: g._count._all })));
@@ -373,7 +383,7 @@ async function withSizes(
 
 const sharedIn = (options: ListModelsOptions) =>
   options.includeSharedInGuild
-    ? [{ shared: true, OR: [{ guildId: options.includeSharedInGuild }, { guildId: null }] }]
+    ? [{ shared: true, guildId: options.includeSharedInGuild }]
     : [];
 
 /** Retry once when a concurrent insert of the same key won the race (the retry updates). */

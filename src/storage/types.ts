@@ -226,6 +226,11 @@ export interface Store {
   /** Soft delete: only the author or an admin. True when it was deleted by this call. */
   deleteTrack(trackId: string, byUserId: string, isAdmin: boolean): Promise<boolean>;
 
+  /*
+   * Votes: the author's own vote NEVER counts, in every tally, leaderboard and profile (the rule
+   * lives here, in the queries, so every page built on the Store agrees). Casting one is refused
+   * with BAD_ARGUMENT.
+   */
   /** Cast, change (+1/-1) or remove (0) the user's vote; returns the new tally. */
   vote(trackId: string, userId: string, value: VoteValue): Promise<VoteTally>;
   /** Current tally of a track (zeros when it has no votes). */
@@ -239,7 +244,10 @@ export interface Store {
   createModel(input: ModelInput): Promise<ModelRecord>;
   /** The owner's models (and, optionally, those shared in a guild), newest first. */
   listModels(ownerId: string, options?: ListModelsOptions): Promise<ModelRecord[]>;
-  /** A model by id or by name: the caller's own, or one shared with them; null when none. */
+  /**
+   * A model by id or by name: the caller's own, or one shared in `guildId` (the only way to
+   * reach someone else's model: without a guild, only the caller's own); null when none.
+   */
   getModel(idOrName: string, ownerId: string, guildId?: string): Promise<ModelRecord | null>;
   /** The weights blob; NOT_FOUND when the model does not exist. */
   getModelWeights(id: string): Promise<Uint8Array>;

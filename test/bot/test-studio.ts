@@ -85,6 +85,11 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
       composeCalls.push(req);
       if (req.seed === 666) throw new Error('synthetic studio failure');
       if (!GENRES.includes(req.genre)) throw new MixtapeError('UNKNOWN_GENRE', `unknown genre ${req.genre}`);
+      // Like the real studio: only listed instruments, and a piece without one is stored as 'default'.
+      if (req.instrument !== undefined && !INSTRUMENTS.includes(req.instrument)) throw new MixtapeError('UNKNOWN_INSTRUMENT', `Unknown instrument "${req.instrument}"`);
+      if (req.temperature !== undefined && !(req.temperature >= 0.1 && req.temperature <= 2)) throw new MixtapeError('BAD_ARGUMENT', 'temperature must be from 0.1 to 2');
+      if (req.tempo !== undefined && !(req.tempo >= 30 && req.tempo <= 300)) throw new MixtapeError('BAD_ARGUMENT', 'tempo must be from 30 to 300 bpm');
+      if (!Number.isInteger(req.bars) || req.bars < 1 || req.bars > 64) throw new MixtapeError('BAD_ARGUMENT', 'bars must be from 1 to 64');
       const primerBars = req.primerMidi ? Math.ceil(parseMidi(req.primerMidi).durationTicks / (480 * 4)) : 0;
       const modelName = req.model ? String(JSON.parse(Buffer.from(req.model.bytes).toString()).name) : '';
       const steps = 4;
@@ -103,7 +108,7 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
         tempo,
         seed,
         temperature: req.temperature ?? 1,
-        instrument: req.instrument ?? 'piano',
+        instrument: req.instrument ?? 'default',
         durationSeconds: (bars * 4 * 60) / tempo,
         midi: makeMidi(bars, tempo),
         audio: [{ format: 'ogg', bytes: new TextEncoder().encode('OggS-not-really-' + seed) }],

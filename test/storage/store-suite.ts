@@ -232,6 +232,7 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       await assert.rejects(store.setModelShared(m.id, other, false), isCode('NOT_FOUND'));
       assert.equal((await store.getModel(m.id, other, 'g1'))?.id, m.id, 'shared in its guild');
       assert.equal(await store.getModel(m.id, other, 'g2'), null, 'not in another guild');
+      assert.equal(await store.getModel(m.id, other), null, 'nor without a guild');
       assert.equal((await store.getModel('My Reels', other))?.id, theirs.id, 'own name wins over shared');
       const listed = await store.listModels(other, { includeSharedInGuild: 'g1' });
       assert.deepEqual(new Set(listed.map((x) => x.id)), new Set([m.id, theirs.id]));
@@ -261,7 +262,7 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       await store.vote(t1.id, 'fan1', 1);
       await store.vote(t1.id, 'fan2', 1);
       await store.vote(t2.id, 'critic', -1);
-      await store.vote(t2.id, me, 1); // own votes are not "received"
+      await assert.rejects(store.vote(t2.id, me, 1), isCode('BAD_ARGUMENT'), 'own votes are refused');
       await store.vote(t3.id, 'fan1', 1);
       await store.vote(t4.id, 'fan1', 1);
       await store.deleteTrack(t4.id, me, false);
@@ -271,7 +272,7 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       assert.equal(inGuild.tracks, 2);
       assert.deepEqual(inGuild.votesReceived, { up: 2, down: 1 });
       assert.equal(inGuild.models, 1);
-      assert.deepEqual(new Set(inGuild.recentTracks.map((t) => [t.title, t.score].join(':'))), new Set(['one:2', 'two:0']));
+      assert.deepEqual(new Set(inGuild.recentTracks.map((t) => [t.title, t.score].join(':'))), new Set(['one:2', 'two:-1']));
       const everywhere = await store.userProfile(me);
       assert.equal(everywhere.tracks, 3);
       assert.deepEqual(everywhere.votesReceived, { up: 3, down: 1 });
