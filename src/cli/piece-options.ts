@@ -6,6 +6,8 @@ import { num, optionalNum, str } from './command.ts';
 import { MixtapeError } from '../engine/errors.ts';
 import { writeAllOrNothing } from '../render/files.ts';
 import type { AudioFormat, ComposeResult } from '../studio/types.ts';
+import { readMidi } from '../engine/midi.ts';
+import { toAbc, toMusicXml } from '../engine/notation/index.ts';
 
 export const pieceOptions: Record<string, OptionSpec> = {
   bars: { type: 'string', description: 'bars to write, 1 to 64', default: '16' },
@@ -18,12 +20,12 @@ export const pieceOptions: Record<string, OptionSpec> = {
   beam: { type: 'string', description: 'beam search width (1 = plain sampling)', default: '1' },
   instrument: { type: 'string', description: 'lead instrument (piano, acoustic guitar, music box, strings, flute, synth lead, ...)' },
   soundfont: { type: 'string', description: 'a .sf2/.sf3 SoundFont instead of the bundled one' },
-  format: { type: 'string', description: 'files to write: mid,ogg,mp3,wav,png', default: 'mid,ogg,mp3,png' },
+  format: { type: 'string', description: 'files to write: mid,ogg,mp3,wav,png,abc,musicxml', default: 'mid,ogg,mp3,png' },
   name: { type: 'string', description: 'base name of the files', default: 'genre-seed' },
   json: { type: 'boolean', description: 'print one JSON object naming the files and parameters' },
 };
 
-const FORMATS = ['mid', 'ogg', 'mp3', 'wav', 'png'] as const;
+const FORMATS = ['mid', 'ogg', 'mp3', 'wav', 'png', 'abc', 'musicxml'] as const;
 type FileFormat = (typeof FORMATS)[number];
 
 /** The formats asked for. */
@@ -53,7 +55,12 @@ export async function writePiece(result: ComposeResult, values: ParsedValues, fo
   const out = str(values, 'out') ?? '.';
   mkdirSync(out, { recursive: true });
   const base = str(values, 'name') ?? `${result.genre}-${result.seed}`;
-  const bytesOf = (f: FileFormat): Uint8Array => (f === 'mid' ? result.midi : f === 'png' ? result.png : result.audio.find((a) => a.format === f)!.bytes);
+  const bytesOf = (f: FileFormat): Uint8Array => {
+    if (f === 'mid') return result.midi;
+    if (f === 'png') return result.png;
+    if (f === 'abc' || f === 'musicxml') return new TextEncoder().encode(notation(result, f));
+    return result.audio.find((a) => a.format === f)!.bytes;
+  };
   const files = formats.map((f) => ({ format: f, path: join(out, `${base}.${f}`), bytes: bytesOf(f) }));
   await writeAllOrNothing(files);
   const report = {
@@ -75,6 +82,12 @@ export async function writePiece(result: ComposeResult, values: ParsedValues, fo
     console.log(`${result.title}: ${result.bars} bars, ${result.tempo} bpm, seed ${result.seed}`);
     for (const f of files) console.log(`  ${f.path}`);
   }
+}
+
+/** The piece as ABC or MusicXML text, from its MIDI. */
+function notation(result: ComposeResult, format: 'abc' | 'musicxml'): string {
+  const score = { ...readMidi(result.midi), title: result.title };
+  return format === 'abc' ? toAbc(score, { genre: result.genre }) : toMusicXml(score);
 }
 
 const roundAll = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(Number(v))]));
