@@ -5,6 +5,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   compose: async () => (await import('./commands/compose.ts')).default,
   continue: async () => (await import('./commands/continue.ts')).default,
   evaluate: async () => (await import('./commands/evaluate.ts')).default,
+  form: async () => (await import('./commands/form.ts')).default,
   train: async () => (await import('./commands/train.ts')).default,
   render: async () => (await import('./commands/render.ts')).default,
   bench: async () => (await import('./commands/bench.ts')).default,

@@ -37,7 +37,7 @@ export interface LastNote {
 }
 
 export interface FormStats {
-  /** The first time signature, e.g. '6/8'. */
+  /** The score's first time signature, e.g. '6/8' (even when bars were measured in another `barMeter`). */
   meter: string;
   /** Full bars analysed (at most the requested number). */
   bars: number;
@@ -159,17 +159,29 @@ function lastNoteOf(notes: readonly GridNote[], barSteps: number, key: Key | nul
   };
 }
 
+export interface FormOptions {
+  /** Full bars analysed from bar 1 (default DEFAULT_FORM_BARS). */
+  maxBars?: number;
+  /** The key whose tonic the ending is checked against (default: detectKey of the notes). */
+  key?: Key;
+  /** Measure bars of this meter instead of the score's own (for files whose time signature is wrong, e.g. POP909's 1/4). */
+  barMeter?: { numerator: number; denominator: number };
+}
+
 /**
  * Form statistics of one piece over its first `maxBars` full bars (see the module doc for the definitions).
  * @example formStats(aabbTune).partRepeat // 1
  */
-export function formStats(score: Score, opts: { maxBars?: number; key?: Key } = {}): FormStats {
+export function formStats(score: Score, opts: FormOptions = {}): FormStats {
   const ts = score.timeSignatures?.[0] ?? { beat: 0, numerator: 4, denominator: 4 };
-  const barSteps = stepsPerBarOf(ts);
+  const barSteps = stepsPerBarOf(opts.barMeter ? { beat: 0, ...opts.barMeter } : ts);
   const { notes: raw, kind } = formNotes(score);
   const onGrid = toGrid(raw);
-  // Bars count from the first downbeat at or after the first onset: a pickup (anacrusis) is not bar 1.
-  const origin = !onGrid.length ? 0 : Math.ceil(onGrid[0].start / barSteps) * barSteps;
+  // Bar 1 is the bar of the first onset, unless that onset is in the bar's second half: then
+  // it is a pickup (anacrusis) and bar 1 starts at the next downbeat. A late first hit of a
+  // human-played groove (a 16th after the downbeat) stays in its bar.
+  const first = onGrid.length ? onGrid[0].start : 0;
+  const origin = Math.floor(first / barSteps) * barSteps + (first % barSteps >= barSteps / 2 ? barSteps : 0);
   const notes = onGrid.filter((n) => n.start >= origin).map((n) => ({ ...n, start: n.start - origin }));
   const lastEnd = notes.reduce((m, n) => Math.max(m, n.start + n.length), 0);
   const totalSteps = Math.max(lastEnd, Number.isFinite(score.lengthBeats) ? beatToStep(score.lengthBeats) - origin : 0);
@@ -195,7 +207,9 @@ export function formStats(score: Score, opts: { maxBars?: number; key?: Key } = 
 }
 
 export interface FormSummary {
+  /** Pieces summarized, and pieces left out for having fewer than `minBars` full bars. */
   pieces: number;
+  shorterLeftOut: number;
   /** Means over the pieces where the figure is defined (null when none is). */
   barRepeatRate: number | null;
   exactBarRepeatRate: number | null;
@@ -223,16 +237,19 @@ function meanOf(values: readonly (number | boolean | null | undefined)[]): numbe
 }
 
 /**
- * Aggregates per-piece form statistics: means of each figure and the meter distribution.
+ * Aggregates per-piece form statistics: means of each figure and the meter distribution, over
+ * the pieces with at least `minBars` full bars (a 16-bar tune cannot show the form of 32 bars).
  * @example summarizeForm(pieces.map((p) => formStats(p))).barRepeatRate // 0.65 for celtic tunes
  */
-export function summarizeForm(list: readonly FormStats[]): FormSummary {
+export function summarizeForm(all: readonly FormStats[], opts: { minBars?: number } = {}): FormSummary {
+  const list = all.filter((s) => s.bars >= (opts.minBars ?? 0));
   const counts = new Map<string, number>();
   for (const s of list) counts.set(s.meter, (counts.get(s.meter) ?? 0) + 1);
   const meters = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([m, c]) => [m, c / list.length]));
   const withNotes = list.filter((s) => s.notes !== 'none');
   return {
     pieces: list.length,
+    shorterLeftOut: all.length - list.length,
     barRepeatRate: meanOf(list.map((s) => s.barRepeatRate)),
     exactBarRepeatRate: meanOf(list.map((s) => s.exactBarRepeatRate)),
     phrase2RepeatRate: meanOf(list.map((s) => s.phrase2RepeatRate)),

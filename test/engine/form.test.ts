@@ -133,3 +133,28 @@ test('summarizeForm: means over the pieces where a figure is defined, and the me
   assert.equal(summarizeForm([]).barRepeatRate, null);
   assert.deepEqual(summarizeForm([]).meters, {});
 });
+
+test('minBars leaves short pieces out of a summary; barMeter measures bars of another meter', () => {
+  const long = formStats(tuneOf([0, 1, 0, 1]));
+  const short = formStats(tuneOf([0, 0]));
+  const sum = summarizeForm([long, short], { minBars: 3 });
+  assert.equal(sum.pieces, 1);
+  assert.equal(sum.shorterLeftOut, 1);
+  assert.equal(sum.barRepeatRate, 0.5);
+  // Four 4/4 bars written as 1/4: measured in 1/4 no bar repeats (16 one-beat bars, 16 pitches); in 4/4 half do.
+  const oneBeat = { ...tuneOf([0, 1, 0, 1]), timeSignatures: [{ beat: 0, numerator: 1, denominator: 4 }] };
+  assert.equal(formStats(oneBeat).bars, 16);
+  assert.equal(formStats(oneBeat).barRepeatRate, 8 / 16, 'as 1/4 the repeated bars 3-4 repeat beat by beat');
+  const asFourFour = formStats(oneBeat, { barMeter: { numerator: 4, denominator: 4 } });
+  assert.equal(asFourFour.bars, 4);
+  assert.equal(asFourFour.meter, '1/4');
+  assert.equal(asFourFour.barRepeatRate, 0.5);
+});
+
+test('a late first hit stays in bar 1; a first note in the second half of a bar is a pickup', () => {
+  const late = formStats(scoreOf([{ notes: [...distinctBar(1, 0), ...distinctBar(1, 1)].map((x) => ({ ...x, start: x.start + 0.25 })) }]));
+  assert.equal(late.barRepeatRate, 0.5);
+  const pickup = formStats(scoreOf([{ notes: [n(60, 2), n(62, 3), ...distinctBar(1, 1), ...distinctBar(1, 2)] }]));
+  assert.equal(pickup.bars, 2);
+  assert.equal(pickup.barRepeatRate, 0.5);
+});

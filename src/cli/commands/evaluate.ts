@@ -6,6 +6,7 @@ import type { EvaluationReport } from '../../engine/evaluation-report.ts';
 import { resolveModel } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
 import { parsePieces, readPieces } from '../../engine/pieces.ts';
+import { formatComparison } from './form.ts';
 
 const f3 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
@@ -25,17 +26,18 @@ function print(r: EvaluationReport): void {
       console.log(`  ${k.padEnd(24)} ${f3(g[k]).padStart(8)}  ${f3(d[k]).padStart(8)}`);
     }
   }
+  if (r.form) console.log(formatComparison(r.form).join('\n'));
 }
 
 const command: Command = {
   name: 'evaluate',
-  summary: 'Measure a model against its Markov baseline on held-out MIDI files (per-event NLL, accuracy, note-level accuracy, music statistics).',
+  summary: 'Measure a model against its Markov baseline on held-out MIDI files (per-event NLL, accuracy, note-level accuracy, music statistics, musical form).',
   usage: 'evaluate --model NAME --data DIR [--data DIR ...] [--json]',
   options: {
     model: { type: 'string', short: 'm', description: 'genre name of a shipped model, or a model folder' },
     data: { type: 'string', multiple: true, description: 'folder of held-out MIDI files (pieces seen in training are left out)' },
     generate: { type: 'string', description: 'pieces to generate for the music statistics', default: String(DEFAULT_GENERATED_PIECES) },
-    bars: { type: 'string', description: 'bars per generated piece', default: '16' },
+    bars: { type: 'string', description: 'bars per generated piece (use 32 to measure form: parts, phrase ends)', default: '16' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run(values) {

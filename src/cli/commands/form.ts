@@ -1,0 +1,168 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command, ParsedValues } from '../command.ts';
+import { num, optionalNum, str } from '../command.ts';
+import { defaultDatasetsDir } from '../../engine/dataset.ts';
+import { MixtapeError } from '../../engine/errors.ts';
+import { DEFAULT_GENERATED_PIECES, compareForm, generatePieces } from '../../engine/evaluation-report.ts';
+import type { FormComparison } from '../../engine/evaluation-report.ts';
+import { DEFAULT_FORM_BARS, formStats, summarizeForm } from '../../engine/form.ts';
+import type { FormSummary } from '../../engine/form.ts';
+import { genreKeys, getGenre } from '../../engine/genres/index.ts';
+import { parseKey } from '../../engine/key.ts';
+import { resolveModel } from '../../engine/models/model.ts';
+import { initBackend } from '../../engine/nn/backend.ts';
+import { parsePieces, readPieces } from '../../engine/pieces.ts';
+import type { Piece } from '../../engine/pieces.ts';
+
+/** At most this many MIDI files are read per run (a genre's data is about 2,100 files at most). */
+const MAX_FILES = 5000;
+
+const f2 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+const meterList = (m: Record<string, number>, top = 3) =>
+  Object.entries(m)
+    .slice(0, top)
+    .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
+    .join(', ') || 'n/a';
+
+/** The figures shown side by side, in reading order. */
+const ROWS: [string, (s: FormSummary) => number | null][] = [
+  ['bars that repeat an earlier bar (75 %)', (s) => s.barRepeatRate],
+  ['bars repeating one exactly', (s) => s.exactBarRepeatRate],
+  ['2-bar phrases that repeat', (s) => s.phrase2RepeatRate],
+  ['4-bar phrases that repeat', (s) => s.phrase4RepeatRate],
+  ['bars 9-16 against bars 1-8', (s) => s.partRepeat],
+  ['last note >= 1 beat', (s) => s.lastNoteAtLeastOneBeat],
+  ['last note on a beat', (s) => s.lastNoteOnBeat],
+  ['last note on a downbeat', (s) => s.lastNoteOnDownbeat],
+  ['last note length (beats)', (s) => s.lastNoteBeats],
+  ['ends on the tonic (bass)', (s) => s.endsOnTonic],
+  ['phrase ends (bars 4, 8, ...) held', (s) => s.phraseEndHeld],
+  ['other bars held', (s) => s.otherBarsHeld],
+  ['leading empty bars (mean)', (s) => s.meanLeadingEmptyBars],
+  ['opening with > 1 empty bar', (s) => s.openingWithOverOneEmptyBar],
+];
+
+/** One summary as lines (the data column alone). */
+export function formatSummary(s: FormSummary, bars: number): string[] {
+  const lines = [`form of ${s.pieces} pieces (first ${bars} full bars${s.shorterLeftOut ? `; ${s.shorterLeftOut} shorter pieces left out` : ''})`];
+  for (const [label, pick] of ROWS) lines.push(`  ${label.padEnd(40)} ${f2(pick(s)).padStart(6)}`);
+  lines.push(`  ${'meters'.padEnd(40)} ${meterList(s.meters, 6)}`);
+  return lines;
+}
+
+/** Generated beside data, as lines (used by `mixtape evaluate` too). */
+export function formatComparison(c: FormComparison): string[] {
+  const lines = [
+    `form: ${c.generated.pieces} generated pieces of ${c.bars} bars vs ${c.data.pieces} real pieces${c.dataMinBars ? ` with >= ${c.dataMinBars} full bars` : ''}${c.barMeter ? ` (bars measured in ${c.barMeter})` : ''}`,
+    `  ${''.padEnd(40)} ${'generated'.padStart(9)} ${'data'.padStart(6)}`,
+  ];
+  for (const [label, pick] of ROWS) lines.push(`  ${label.padEnd(40)} ${f2(pick(c.generated)).padStart(9)} ${f2(pick(c.data)).padStart(6)}`);
+  lines.push(`  ${'meters, generated'.padEnd(40)} ${meterList(c.generated.meters)}`);
+  lines.push(`  ${'meters, data'.padEnd(40)} ${meterList(c.data.meters)}`);
+  if (c.loudness) lines.push(`  integrated loudness of ${c.loudness.pieces} rendered pieces: mean ${c.loudness.meanLufs.toFixed(1)} LUFS (${c.loudness.minLufs.toFixed(1)} to ${c.loudness.maxLufs.toFixed(1)})`);
+  return lines;
+}
+
+/** The README table: one row per genre, each cell "data / generated". */
+export function formTableMarkdown(rows: { genre: string; form: FormComparison }[]): string {
+  const cell = (c: FormComparison, pick: (s: FormSummary) => number | null) => `${f2(pick(c.data))} / ${f2(pick(c.generated))}`;
+  const head = '| genre | pieces | bars repeat | 4-bar phrases repeat | bars 9-16 vs 1-8 | last note >= 1 beat | last note on downbeat | ends on tonic | phrase ends held (other bars) | opens with > 1 empty bar | meters: data; generated |';
+  const lines = [head, `|${'---|'.repeat(11)}`];
+  for (const { genre, form: c } of rows) {
+    const held = `${f2(c.data.phraseEndHeld)} (${f2(c.data.otherBarsHeld)}) / ${f2(c.generated.phraseEndHeld)} (${f2(c.generated.otherBarsHeld)})`;
+    lines.push(
+      `| ${genre}${c.barMeter ? ` (bars in ${c.barMeter})` : ''} | ${c.data.pieces} / ${c.generated.pieces} | ${cell(c, (s) => s.barRepeatRate)} | ${cell(c, (s) => s.phrase4RepeatRate)} | ${cell(c, (s) => s.partRepeat)} | ${cell(c, (s) => s.lastNoteAtLeastOneBeat)} | ${cell(c, (s) => s.lastNoteOnDownbeat)} | ${cell(c, (s) => s.endsOnTonic)} | ${held} | ${cell(c, (s) => s.openingWithOverOneEmptyBar)} | ${meterList(c.data.meters)}; ${meterList(c.generated.meters)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** MIDI files and folders named on the command line, as pieces. */
+function piecesOf(paths: string[]): Piece[] {
+  const pieces: Piece[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new MixtapeError('NOT_FOUND', `no file or folder at ${path}`);
+    if (statSync(path).isDirectory()) pieces.push(...readPieces([path], MAX_FILES - pieces.length));
+    else pieces.push({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) });
+    if (pieces.length >= MAX_FILES) break;
+  }
+  return pieces.slice(0, MAX_FILES);
+}
+
+function parseMeter(text: string | undefined): { numerator: number; denominator: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d{1,2})\s*\/\s*(1|2|4|8|16|32)\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1) throw new MixtapeError('BAD_ARGUMENT', `--meter must look like 6/8 or 4/4 (got "${text}")`);
+  return { numerator: Number(m[1]), denominator: Number(m[2]) };
+}
+
+/** Real scores of a genre's data (every file of its sources), or of the given paths. */
+function dataScores(genre: string, paths: string[], root: string) {
+  const dirs = getGenre(genre).sources.map((s) => join(root, s.path)).filter((d) => existsSync(d));
+  if (!paths.length && dirs.length === 0) throw new MixtapeError('NOT_FOUND', `no ${genre} data under ${root}; give --datasets DIR or MIDI files to compare with`);
+  const pieces = paths.length ? piecesOf(paths) : readPieces(dirs, MAX_FILES);
+  return parsePieces(pieces).loaded.map((p) => p.score);
+}
+
+async function compareGenre(genre: string, values: ParsedValues, paths: string[]): Promise<FormComparison> {
+  const bars = num(values, 'bars', DEFAULT_FORM_BARS, 1, 64, true);
+  const count = num(values, 'generate', DEFAULT_GENERATED_PIECES, 1, 1000, true);
+  const model = await resolveModel(str(values, 'model') ?? genre);
+  const data = dataScores(genre, paths, str(values, 'datasets') ?? defaultDatasetsDir());
+  if (data.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files for ${genre}; check --datasets or the paths`);
+  return compareForm(generatePieces(model, getGenre(genre), count, bars), data, bars, genre);
+}
+
+const command: Command = {
+  name: 'form',
+  summary:
+    'Measure musical form (repeated bars and phrases, bars 9-16 against 1-8, endings, phrase ends, meter, leading rests) of MIDI files, or of a genre model\'s pieces beside its data.',
+  usage: 'form [FILES|DIRS...] [--bars 32] [--json]  |  form --genre NAME [--generate 50]  |  form --all-genres --markdown',
+  positionals: true,
+  options: {
+    bars: { type: 'string', description: 'full bars measured per piece (from bar 1)', default: String(DEFAULT_FORM_BARS) },
+    'min-bars': { type: 'string', description: 'leave out files with fewer full bars', default: '0' },
+    meter: { type: 'string', description: "measure bars of this meter instead of each file's own, e.g. 4/4" },
+    key: { type: 'string', description: 'check endings against this key (default: detected per piece), e.g. "D major"' },
+    genre: { type: 'string', short: 'g', description: "generate pieces with this genre's model and compare them with its data (or with the given files)" },
+    'all-genres': { type: 'boolean', description: 'every genre, data against generated (the README table with --markdown)' },
+    model: { type: 'string', description: 'with --genre: a model folder instead of the shipped one' },
+    generate: { type: 'string', description: 'with --genre / --all-genres: pieces to generate', default: String(DEFAULT_GENERATED_PIECES) },
+    datasets: { type: 'string', description: 'datasets root for --genre / --all-genres (default: ../shared/datasets or MIXTAPE_DATASETS)' },
+    markdown: { type: 'boolean', description: 'with --all-genres: print the markdown table' },
+    json: { type: 'boolean', description: 'print one JSON object' },
+  },
+  async run(values, positionals) {
+    const json = (x: unknown) => console.log(JSON.stringify(x, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)));
+    if (values['all-genres'] || str(values, 'genre')) {
+      if (values['all-genres'] && (str(values, 'genre') || positionals.length || str(values, 'model'))) {
+        throw new MixtapeError('BAD_ARGUMENT', '--all-genres uses every genre\'s shipped model and data; leave out --genre, --model and file paths');
+      }
+      await initBackend();
+      const list = values['all-genres'] ? genreKeys() : [getGenre(str(values, 'genre')!).key];
+      const rows: { genre: string; form: FormComparison }[] = [];
+      for (const genre of list) {
+        const form = await compareGenre(genre, values, positionals);
+        rows.push({ genre, form });
+        if (!values.json && !values.markdown) console.log([`${genre}:`, ...formatComparison(form)].join('\n'));
+      }
+      if (values.json) json(values['all-genres'] ? Object.fromEntries(rows.map((r) => [r.genre, r.form])) : rows[0].form);
+      else if (values.markdown) console.log(formTableMarkdown(rows));
+      return;
+    }
+    if (positionals.length === 0) throw new MixtapeError('BAD_ARGUMENT', 'give MIDI files or folders to measure, or --genre NAME / --all-genres (see mixtape form --help)');
+    const bars = num(values, 'bars', DEFAULT_FORM_BARS, 1, 64, true);
+    const minBars = optionalNum(values, 'min-bars', 0, 64, true) ?? 0;
+    const keyText = str(values, 'key');
+    const meter = parseMeter(str(values, 'meter'));
+    const { loaded, failed } = parsePieces(piecesOf(positionals));
+    if (loaded.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files in ${positionals.join(', ')}`);
+    const stats = loaded.map((p) => formStats(p.score, { maxBars: bars, ...(keyText ? { key: parseKey(keyText) } : {}), ...(meter ? { barMeter: meter } : {}) }));
+    const summary = summarizeForm(stats, { minBars });
+    if (values.json) json({ bars, unreadable: failed.length, summary, pieces: loaded.map((p, i) => ({ name: p.name, ...stats[i] })) });
+    else console.log([...formatSummary(summary, bars), ...(failed.length ? [`(${failed.length} files were not readable MIDI)`] : [])].join('\n'));
+  },
+};
+
+export default command;
