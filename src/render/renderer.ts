@@ -37,9 +37,11 @@ export class Renderer {
   private nextId = 1;
   private readonly readyPromise: Promise<number>;
   private failure: Error | undefined;
+  /** Where the font came from once ready: an SF2 as is, the decoded cache, or converted now. */
+  fontSource: 'direct' | 'cache' | 'converted' | undefined;
 
-  /** Starts a worker that loads `soundfont` (default: resolveSoundfont()). */
-  constructor(options: { soundfont?: string } = {}) {
+  /** Starts a worker that loads `soundfont` (default: resolveSoundfont()); an SF3 goes through the decoded cache in `cacheDir`. */
+  constructor(options: { soundfont?: string; cacheDir?: string | null } = {}) {
     this.soundfont = resolveSoundfont(options.soundfont);
     let onReady!: (ms: number) => void;
     let onFail!: (e: Error) => void;
@@ -52,11 +54,12 @@ export class Renderer {
       onFail(e as Error);
       return;
     }
-    const worker = new Worker(new URL('./synth-worker.ts', import.meta.url), { workerData: { soundfont: this.soundfont } });
+    const worker = new Worker(new URL('./synth-worker.ts', import.meta.url), { workerData: { soundfont: this.soundfont, cacheDir: options.cacheDir } });
     this.worker = worker;
     worker.on('message', (m: WorkerReply) => {
       if (m.type === 'ready') {
         this.loaded = true;
+        this.fontSource = m.fontSource;
         onReady(m.loadMs);
         this.updateRef();
       } else if (m.type === 'fatal') {

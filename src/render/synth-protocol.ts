@@ -33,7 +33,11 @@ export function resolveEffects(o: RenderOptions) {
   return { reverb: pick(o.reverb, DEFAULT_REVERB), chorus: pick(o.chorus, DEFAULT_CHORUS), gain: o.gain ?? 0.5 };
 }
 
-export interface WorkerInit { soundfont: string }
+export interface WorkerInit {
+  soundfont: string;
+  /** Folder of the decoded-SoundFont cache (default: soundfontCacheDir(); null: no cache). */
+  cacheDir?: string | null;
+}
 
 export type WorkerRequest = { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions };
 
@@ -51,7 +55,7 @@ export interface RenderDone {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; loadMs: number }
+  | { type: 'ready'; loadMs: number; fontSource: 'direct' | 'cache' | 'converted' }
   | { type: 'fatal'; id: number; code?: ErrorCode; message: string }
   | { type: 'failed'; id: number; code?: ErrorCode; message: string }
   | RenderDone;

@@ -5,10 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Synthesizer as SynthesizerType } from 'js-synthesizer';
 import { MixtapeError } from '../engine/errors.ts';
 import { parseSmf, type TimedEvent } from './smf.ts';
+import { dropCache, soundfontBytes, type FontSource } from './soundfont-cache.ts';
 import type { RenderOptions, WorkerReply, WorkerRequest, WorkerInit } from './synth-protocol.ts';
 import { SAMPLE_RATE, resolveEffects } from './synth-protocol.ts';
 
@@ -33,26 +34,43 @@ const SILENCE = 1e-4; // -80 dBFS: the tail has rung out
 
 const post = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
-/** Loads the wasm module and the SoundFont; returns the synth. */
-async function start(): Promise<SynthesizerType> {
+/** The font's bytes: an SF3 comes from the decoded cache (made on first use). */
+async function fontBytes(): Promise<{ bytes: Uint8Array; source: FontSource; cachePath?: string }> {
+  try {
+    return await soundfontBytes(init.soundfont, { cacheDir: init.cacheDir });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) {
+      throw new MixtapeError('SOUNDFONT', `cannot read SoundFont ${init.soundfont} (${(e as Error).message}); set SOUNDFONT or --soundfont to a .sf2/.sf3 file`);
+    }
+    // The converter failed (an odd SF3): FluidSynth decodes the original itself.
+    return { bytes: new Uint8Array(await readFile(init.soundfont)), source: 'direct' };
+  }
+}
+
+const asBuffer = (b: Uint8Array) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer;
+
+/** Loads the wasm module and the SoundFont; returns the synth and where the font came from. */
+async function start(): Promise<{ synth: SynthesizerType; source: FontSource }> {
   const JSSynth = require('js-synthesizer') as typeof import('js-synthesizer');
   JSSynth.Synthesizer.initializeWithFluidSynthModule(require('js-synthesizer/externals/libfluidsynth-2.4.6-with-libsndfile.js'));
-  await JSSynth.waitForReady();
+  const [font] = await Promise.all([fontBytes(), JSSynth.waitForReady()]);
   const synth = new JSSynth.Synthesizer();
   synth.init(SAMPLE_RATE, { polyphony: 256, midiBankSelect: 'gs' });
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(init.soundfont);
-  } catch (e) {
-    throw new MixtapeError('SOUNDFONT', `cannot read SoundFont ${init.soundfont} (${(e as Error).message}); set SOUNDFONT or --soundfont to a .sf2/.sf3 file`);
-  }
-  try {
-    await synth.loadSFont(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    await synth.loadSFont(asBuffer(font.bytes));
+    return { synth, source: font.source };
   } catch {
+    if (font.source !== 'direct') {
+      // A cache FluidSynth rejects is dropped; the original still works.
+      if (font.cachePath) await dropCache(font.cachePath).catch(() => {});
+      try {
+        await synth.loadSFont(asBuffer(new Uint8Array(await readFile(init.soundfont))));
+        return { synth, source: 'direct' };
+      } catch { /* reported below */ }
+    }
     const why = fluidLog.filter((l) => !/stub/.test(l)).pop() ?? 'FluidSynth rejected it';
     throw new MixtapeError('SOUNDFONT', `SoundFont ${init.soundfont} is corrupt or unsupported (${why.replace(/^fluidsynth:\s*/, '')}); use a valid .sf2/.sf3 file`);
   }
-  return synth;
 }
 
 /** Sends one timed event to the synth. */
@@ -164,8 +182,8 @@ const errorReply = (id: number, e: unknown): WorkerReply => e instanceof Mixtape
 
 const startedAt = performance.now();
 start().then(
-  (synth) => {
-    post({ type: 'ready', loadMs: performance.now() - startedAt });
+  ({ synth, source }) => {
+    post({ type: 'ready', loadMs: performance.now() - startedAt, fontSource: source });
     port.on('message', (req: WorkerRequest) => {
       if (req.type !== 'render') return;
       try {

@@ -9,7 +9,6 @@ import { resolveModel } from '../engine/models/model.ts';
 import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
 import type { Score } from '../engine/score.ts';
 import { durationSeconds } from '../engine/score.ts';
-import { initBackend } from '../engine/nn/backend.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
 import { generateScore } from './generate-score.ts';
 import type { ComposeExtras } from './generate-score.ts';
@@ -47,6 +46,8 @@ export function composeScore(req: ComposeRequest, extras: ComposeExtras = {}): P
  */
 export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn, extras: ComposeExtras = {}): Promise<ComposeResult> {
   onProgress?.({ stage: 'composing', fraction: 0.05 });
+  // A cold process loads the SoundFont in the synth worker while the network composes.
+  if (!extras.noAudio) getRenderer(extras.soundfont).ready().catch(() => {}); // errors surface in renderScore
   const piece = await composeScore(req, extras);
   onProgress?.({ stage: 'rendering', fraction: 0.4 });
   const voiced = applyVoicing(piece.score, req.genre, req.instrument);
@@ -110,12 +111,13 @@ export async function renderPcm(midi: Uint8Array, opts: { instrument?: string; t
 export async function warmUp(soundfont?: string): Promise<{ backend: string; models: string[]; failed: string[] }> {
   const models: string[] = [];
   const failed: string[] = [];
-  const backend = await initBackend();
   await Promise.all([
     generator
       ? generator.warm().then((loaded) => models.push(...loaded), () => failed.push('generation worker'))
       : Promise.all(genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g)))),
     getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
   ]);
+  // TensorFlow is only for training (in its own workers) and the log line: loaded last, off the critical path.
+  const backend = await (await import('../engine/nn/backend.ts')).initBackend();
   return { backend, models, failed };
 }

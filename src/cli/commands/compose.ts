@@ -2,7 +2,6 @@ import type { Command } from '../command.ts';
 import { str } from '../command.ts';
 import { audioFormats, formatsOf, pieceOptions, pieceParams, writePiece } from '../piece-options.ts';
 import { composeTrack } from '../../studio/index.ts';
-import { initBackend } from '../../engine/nn/backend.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 
 const command: Command = {
@@ -20,7 +19,6 @@ const command: Command = {
     if (!genre) throw new MixtapeError('BAD_ARGUMENT', '--genre is required, e.g. --genre celtic (see mixtape compose --help)');
     const params = pieceParams(values);
     const formats = formatsOf(values);
-    await initBackend();
     const result = await composeTrack(
       { genre, bars: params.bars, seed: params.seed, temperature: params.temperature, topP: params.topP, tempo: params.tempo, instrument: str(values, 'instrument'), formats: audioFormats(formats) },
       undefined,

@@ -19,17 +19,9 @@ import * as tf from '@tensorflow/tfjs';
 import { LstmStack } from './lstm.ts';
 import { FusedHeads } from './heads.ts';
 import { MixtapeError } from '../errors.ts';
+import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './spec.ts';
 
-export type InputSpec = { kind: 'onehot'; size: number } | { kind: 'embedding'; size: number; dim: number } | { kind: 'dense'; size: number };
-
-export interface NetSpec {
-  inputs: InputSpec[];
-  hidden: number[];
-  bidirectional?: boolean;
-  attention?: number;
-  dropout: number;
-  heads: number[];
-}
+export { inputWidth, validateSpec, type InputSpec, type NamedWeight, type NetSpec } from './spec.ts';
 
 /** One training/evaluation batch: per input tokens [B*T] or features [B*T*size]; per head targets [B*T] (-1 = ignore). */
 export interface Batch {
@@ -42,29 +34,7 @@ export interface Batch {
 export interface TrainStepResult { loss: number[]; accuracy: number[] }
 export interface EvalResult { nll: number[]; correct: number[]; count: number[] }
 
-/** A named weight array, row-major. */
-export interface NamedWeight { name: string; shape: number[]; data: Float32Array }
-
 export interface NetworkOptions { learningRate?: number; clipNorm?: number }
-
-/** Width of the concatenated per-step input. @example inputWidth([{ kind: 'onehot', size: 64 }]) // 64 */
-export const inputWidth = (inputs: InputSpec[]): number => inputs.reduce((n, s) => n + (s.kind === 'embedding' ? s.dim : s.size), 0);
-
-/** Throws a MixtapeError when a NetSpec is unusable. */
-export function validateSpec(spec: NetSpec): void {
-  const bad = (msg: string) => { throw new MixtapeError('BAD_ARGUMENT', `invalid network spec: ${msg}`); };
-  const posInt = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
-  if (!spec || !Array.isArray(spec.inputs) || spec.inputs.length === 0) bad('needs at least one input');
-  for (const s of spec.inputs) {
-    if (!['onehot', 'embedding', 'dense'].includes(s?.kind) || !posInt(s.size)) bad(`input ${JSON.stringify(s)} needs kind onehot|embedding|dense and a positive size`);
-    if (s.kind === 'embedding' && !posInt(s.dim)) bad('embedding input needs a positive dim');
-  }
-  if (!Array.isArray(spec.hidden) || spec.hidden.length === 0 || !spec.hidden.every(posInt)) bad('hidden must list positive layer sizes');
-  if (!Array.isArray(spec.heads) || spec.heads.length === 0 || !spec.heads.every(posInt)) bad('heads must list positive vocabulary sizes');
-  if (!(spec.dropout >= 0 && spec.dropout < 1)) bad('dropout must be in [0, 1)');
-  if (spec.attention !== undefined && spec.attention !== 0 && !posInt(spec.attention)) bad('attention must be a positive window');
-  if (spec.bidirectional && spec.attention) bad('bidirectional and attention cannot be combined');
-}
 
 /** Embedding lookup whose gradient is a JS scatter-add (wasm has no UnsortedSegmentSum). */
 function embed(table: tf.Variable, tokens: Int32Array, size: number, dim: number): tf.Tensor2D {
@@ -320,4 +290,11 @@ export class SequenceNetwork {
     this.checkBatch(b);
     return tf.tidy(() => this.logits(b, false).map((l) => Float32Array.from(l.dataSync() as Float32Array)));
   }
+}
+
+/** Builds a trainable network holding a loaded model's weights. @example networkFrom(await loadModel('models/celtic')) */
+export function networkFrom(model: { spec: NetSpec; weights: NamedWeight[] }): SequenceNetwork {
+  const net = new SequenceNetwork(model.spec);
+  net.setWeights(model.weights);
+  return net;
 }

@@ -6,7 +6,8 @@
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { SequenceNetwork, validateSpec, type NamedWeight, type NetSpec } from './network.ts';
+import type { SequenceNetwork } from './network.ts';
+import { validateSpec, type NamedWeight, type NetSpec } from './spec.ts';
 import { MixtapeError } from '../errors.ts';
 
 export type WeightDtype = 'float32' | 'float16';
@@ -138,8 +139,9 @@ function describe(spec: NetSpec, meta: Record<string, unknown>, weights: NamedWe
   return { format: 'mixtape-nn/1', spec, meta, dtype, weights: weights.map((w) => ({ name: w.name, shape: w.shape })) };
 }
 
+// Duck-typed (no instanceof): loading a model must not import TensorFlow through network.ts.
 const source = (net: SequenceNetwork | LoadedModel): { spec: NetSpec; weights: NamedWeight[] } =>
-  net instanceof SequenceNetwork ? { spec: net.spec, weights: net.getWeights() } : net;
+  'getWeights' in net ? { spec: net.spec, weights: net.getWeights() } : net;
 
 /**
  * Writes `model.json` + `weights.bin` into dir (created if needed; files replaced atomically).
@@ -205,11 +207,4 @@ export function fromBytes(bytes: Uint8Array): LoadedModel {
   }
   const file = validate(parsed);
   return { spec: file.spec, meta: file.meta, weights: decodeWeights(file, bytes.subarray(8 + len)) };
-}
-
-/** Builds a trainable network holding a loaded model's weights. */
-export function networkFrom(model: LoadedModel): SequenceNetwork {
-  const net = new SequenceNetwork(model.spec);
-  net.setWeights(model.weights);
-  return net;
 }

@@ -11,7 +11,7 @@
  *   window): `predictWindow` runs both directions over the window, 2 x T cell updates per event.
  */
 import { createHeap, pad16, type Heap } from './simd.ts';
-import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './network.ts';
+import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './spec.ts';
 import { MixtapeError } from '../errors.ts';
 
 /** One stream's input at one step: per input a token (one-hot/embedding) or a feature vector (dense). */
