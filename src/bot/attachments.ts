@@ -3,9 +3,9 @@
  * byte cap and a timeout, then checked again (MIDI magic, zip bounds).
  */
 import type { Attachment } from 'discord.js';
-import { unzipSync } from 'fflate';
 import { MixtapeError } from '../engine/errors.ts';
 import { looksLikeMidi as isMidiHeader } from '../engine/midi.ts';
+import { unzipInWorker, type UnzipLimits } from '../untrusted/unzip.ts';
 
 export interface UploadedFile {
   name: string;
@@ -85,35 +85,10 @@ export function assertMidi(name: string, bytes: Uint8Array): void {
   if (!looksLikeMidi(bytes)) throw new MixtapeError('NOT_MIDI', `"${name}" is not a valid MIDI file (it has no MIDI header). Please export it again as .mid.`);
 }
 
-/** The MIDI files inside a zip, bounded in count and unpacked size (zip bombs are refused). */
-export function unzipMidi(zip: Uint8Array, limits: { maxZipEntries: number; maxUnzippedBytes: number; maxMidiBytes: number }): UploadedFile[] {
-  let entries = 0;
-  let declared = 0;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(zip, {
-      filter: (f) => {
-        if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/') || !isMidiName(f.name)) return false;
-        entries++;
-        declared += f.originalSize;
-        if (entries > limits.maxZipEntries) throw new MixtapeError('TOO_LARGE', `The zip holds more than ${limits.maxZipEntries} MIDI files.`);
-        if (f.originalSize > limits.maxMidiBytes || declared > limits.maxUnzippedBytes) {
-          throw new MixtapeError('TOO_LARGE', `The zip unpacks to more than ${formatBytes(limits.maxUnzippedBytes)} or holds a MIDI file over ${formatBytes(limits.maxMidiBytes)}.`);
-        }
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof MixtapeError) throw e;
-    throw new MixtapeError('BAD_ARGUMENT', 'The zip file is damaged. Please make a new .zip of your MIDI files.');
-  }
-  const out: UploadedFile[] = [];
-  let total = 0;
-  for (const [path, bytes] of Object.entries(files)) {
-    total += bytes.length; // the real size, in case the header lied
-    if (bytes.length > limits.maxMidiBytes || total > limits.maxUnzippedBytes) throw new MixtapeError('TOO_LARGE', 'The zip unpacks to too much data.');
-    if (looksLikeMidi(bytes)) out.push({ name: path.split('/').pop() ?? path, bytes });
-  }
-  if (!out.length) throw new MixtapeError('NOT_MIDI', 'The zip holds no MIDI files. Put .mid files in it and try again.');
-  return out;
+/**
+ * The MIDI files inside a zip, unpacked in a worker with a deadline and a memory ceiling and
+ * bounded by the bytes actually inflated (zip bombs and lying headers are refused).
+ */
+export function unzipMidi(zip: Uint8Array, limits: UnzipLimits): Promise<UploadedFile[]> {
+  return unzipInWorker(zip, limits);
 }

@@ -1,11 +1,12 @@
 /**
- * Standard MIDI files <-> Score. Reading treats the bytes as untrusted: the size and the
- * note count are checked by a cheap chunk scan BEFORE @tonejs/midi builds its objects.
+ * Standard MIDI files <-> Score. Reading treats the bytes as untrusted and uses Mixtape's own
+ * bounded reader (smf.ts); writing (trusted scores) uses @tonejs/midi.
  */
 import tonejs from '@tonejs/midi';
 import { MixtapeError } from './errors.ts';
 import type { Note, Score, TempoChange, TimeSignature, Track } from './score.ts';
 import { DEFAULT_BPM } from './score.ts';
+import { readSmf, type SmfFile } from './smf.ts';
 
 const { Midi } = tonejs;
 
@@ -98,7 +99,8 @@ function countTrackNotes(b: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * Parse a standard MIDI file into a Score (notes in beats = ticks / ppq).
+ * Parse a standard MIDI file into a Score (notes in beats = ticks / ppq). The bytes are
+ * untrusted: the reader (smf.ts) is linear in their size and stops at `maxNotes`.
  * @example readMidi(fs.readFileSync('tune.mid')).tracks[0].notes[0].pitch // 76
  */
 export function readMidi(bytes: Uint8Array, opts: ReadMidiOptions = {}): Score {
@@ -108,34 +110,23 @@ export function readMidi(bytes: Uint8Array, opts: ReadMidiOptions = {}): Score {
   if (bytes.length > maxBytes) {
     throw new MixtapeError('TOO_LARGE', `that MIDI file is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
   }
-  const counted = countMidiNotes(bytes, maxNotes);
-  if (counted > maxNotes) {
-    throw new MixtapeError('TOO_LARGE', `that MIDI file has ${counted}+ notes; the limit is ${maxNotes}`);
-  }
-  let midi: InstanceType<typeof Midi>;
-  try {
-    midi = new Midi(bytes);
-  } catch {
-    throw notMidi();
-  }
-  return midiToScore(midi, opts);
+  return smfToScore(readSmf(bytes, { maxNotes }), opts);
 }
 
-function midiToScore(midi: InstanceType<typeof Midi>, opts: ReadMidiOptions): Score {
-  const ppq = midi.header.ppq > 0 ? midi.header.ppq : WRITE_PPQ;
+function smfToScore(midi: SmfFile, opts: ReadMidiOptions): Score {
+  const ppq = midi.ppq > 0 ? midi.ppq : WRITE_PPQ;
   const beat = (ticks: number) => ticks / ppq;
-  if (midi.tracks.length === 0) throw new MixtapeError('EMPTY_MIDI', 'that MIDI file has no tracks; send a file with notes');
-  const tracks: Track[] = midi.tracks.map((t, i) => ({
-    name: t.name?.trim() || `Track ${i + 1}`,
-    program: t.instrument.number,
+  if (midi.parts.length === 0) throw new MixtapeError('EMPTY_MIDI', 'that MIDI file has no tracks; send a file with notes');
+  const tracks: Track[] = midi.parts.map((t, i) => ({
+    name: t.name.trim() || `Track ${i + 1}`,
+    program: t.program,
     isDrum: t.channel === DRUM_CHANNEL,
     notes: t.notes
-      .filter((n) => n.durationTicks >= 0)
       .map((n): Note => ({
-        pitch: n.midi,
+        pitch: n.pitch,
         start: beat(n.ticks),
         duration: beat(n.durationTicks),
-        velocity: Math.max(1, Math.min(127, Math.round(n.velocity * 127))),
+        velocity: Math.max(1, Math.min(127, n.velocity)),
       }))
       .sort((a, b) => a.start - b.start || a.pitch - b.pitch),
   }));
@@ -148,16 +139,10 @@ function midiToScore(midi: InstanceType<typeof Midi>, opts: ReadMidiOptions): Sc
     throw new MixtapeError('TOO_LARGE', `that MIDI file is ${Math.round(lastEnd)} beats long; the limit is ${maxBeats} beats`);
   }
   return {
-    title: opts.title ?? (midi.header.name?.trim() || 'untitled'),
+    title: opts.title ?? (midi.name.trim() || 'untitled'),
     tracks: kept,
-    tempos: normalizeTempos(midi.header.tempos.map((t) => ({ beat: beat(t.ticks), bpm: t.bpm }))),
-    timeSignatures: normalizeTimeSignatures(
-      midi.header.timeSignatures.map((t) => ({
-        beat: beat(t.ticks),
-        numerator: t.timeSignature[0],
-        denominator: t.timeSignature[1],
-      })),
-    ),
+    tempos: normalizeTempos(midi.tempos.map((t) => ({ beat: beat(t.ticks), bpm: t.bpm }))),
+    timeSignatures: normalizeTimeSignatures(midi.timeSignatures.map((t) => ({ beat: beat(t.ticks), numerator: t.numerator, denominator: t.denominator }))),
     lengthBeats: lastEnd,
   };
 }

@@ -65,13 +65,14 @@ test('uploads are checked by name and declared size', () => {
   assert.ok(!looksLikeMidi(new Uint8Array(20)));
 });
 
-test('unzip keeps MIDI files and bounds count and size', () => {
-  const files = unzipMidi(zipSync({ 'x/a.mid': makeMidi(1), 'b.txt': new Uint8Array(4), '__MACOSX/x/a.mid': makeMidi(1) }), limits);
+test('unzip keeps MIDI files and bounds count and size (in a worker)', async () => {
+  const files = await unzipMidi(zipSync({ 'x/a.mid': makeMidi(1), 'b.txt': new Uint8Array(4), '__MACOSX/x/a.mid': makeMidi(1) }), limits);
   assert.deepEqual(files.map((f) => f.name), ['a.mid']);
+  assert.deepEqual(files[0].bytes, makeMidi(1));
   const many = Object.fromEntries(Array.from({ length: 4 }, (_, n) => [`${n}.mid`, makeMidi(1)]));
-  assert.throws(() => unzipMidi(zipSync(many), limits), /more than 3 MIDI files/);
-  assert.throws(() => unzipMidi(zipSync({ 'big.mid': new Uint8Array(2 * 1024 * 1024) }), limits), (e: MixtapeError) => e.code === 'TOO_LARGE');
-  assert.throws(() => unzipMidi(new Uint8Array([1, 2, 3, 4]), limits), (e: MixtapeError) => e.code === 'BAD_ARGUMENT');
+  await assert.rejects(unzipMidi(zipSync(many), limits), /more than 3 MIDI files/);
+  await assert.rejects(unzipMidi(zipSync({ 'big.mid': new Uint8Array(2 * 1024 * 1024) }), limits), (e: MixtapeError) => e.code === 'TOO_LARGE');
+  await assert.rejects(unzipMidi(new Uint8Array([1, 2, 3, 4]), limits), (e: MixtapeError) => e.code === 'BAD_ARGUMENT');
 });
 
 test('choices and known names', () => {
