@@ -4,7 +4,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { MixtapeError } from './errors.ts';
-import { generate, generateMarkov } from './generate.ts';
+import { generate, generateMarkov, sequenceBars } from './generate.ts';
+import type { BarPlan } from './formPlan.ts';
+import { arrangeByPlan, FREE_FORM, placeCloses, planForm } from './formPlan.ts';
+import type { Meter, MeterChoice, TuneType } from './meter.ts';
+import { choiceFor, meterName, pickMeter, stepsPerBarOfMeter } from './meter.ts';
+import { mainTimeSignature, timeSignatureForSteps } from './quantize.ts';
 import type { Take } from './generate.ts';
 import type { Genre } from './genres/genre.ts';
 import type { Key } from './key.ts';
@@ -39,6 +44,12 @@ export interface CompositionRequest {
   beam?: { size: number; branchFactor?: number; stepsPerIteration?: number };
   /** Add the genre's arranged parts (e.g. dance's stochastic lead); false gives the model's output alone. */
   accompany?: boolean;
+  /** The meter to write; the genre's data decides when absent (a continuation keeps its primer's). */
+  meter?: Meter;
+  /** A dance-tune type (reel, jig, ...): its meter and tempo. */
+  tuneType?: TuneType;
+  /** Follow the genre's form plan (repeated parts, phrase ends, a closing cadence); default true. */
+  form?: boolean;
 }
 
 export interface Composition {
@@ -56,6 +67,11 @@ export interface Composition {
   primerEndBeat?: number;
   modelName: string;
   generateMs: number;
+  /** The meter written, e.g. '6/8', and the tune type when there is one. */
+  meter: string;
+  tuneType?: string;
+  /** The form followed, bar by bar: a letter per bar of the parts (e.g. 'AAAAAAAA...'), '' when free. */
+  form: string;
 }
 
 /** Checks the numeric options a user may type. */
@@ -80,13 +96,56 @@ function primerSequence(model: Model, primer: Score): { seq: Sequence; offsetBea
   return { seq, offsetBeats };
 }
 
-function runModel(req: CompositionRequest, stepsPerBar: number, primer: Sequence | undefined, seed: number, temperature: number, topP: number): Take {
+interface Shape {
+  stepsPerBar: number;
+  /** Model bars per bar of the piece (pop's model writes a bar per beat). */
+  unit: number;
+  plan?: BarPlan[];
+  /** The plan in the piece's bars (before it is placed in model bars). */
+  piecePlan?: BarPlan[];
+  key?: Key;
+}
+
+function runModel(req: CompositionRequest, shape: Shape, primer: Sequence | undefined, seed: number, temperature: number, topP: number): Take {
   const { model } = req;
   const pitchClasses = req.key ? scalePitchClasses(req.key) : undefined;
-  const common = { bars: req.bars, stepsPerBar, primer, firstEvents: model.meta.firstEvents, temperature, topP, pitchClasses, seed };
+  const bars = req.bars * shape.unit;
+  const common = { bars, stepsPerBar: shape.stepsPerBar, primer, firstEvents: model.meta.firstEvents, temperature, topP, pitchClasses, seed };
   if (!model.spec) return generateMarkov(model.markov!, model.codec, common);
   const beam = req.beam;
-  return generate({ ...common, model: stepModelOf(model), codec: model.codec, beamSize: beam?.size, branchFactor: beam?.branchFactor, stepsPerIteration: beam?.stepsPerIteration })[0];
+  const how = { model: stepModelOf(model), codec: model.codec, plan: shape.plan, key: shape.key };
+  return generate({ ...common, ...how, beamSize: beam?.size, branchFactor: beam?.branchFactor, stepsPerIteration: beam?.stepsPerIteration })[0];
+}
+
+/** The meter of a request: asked for, or drawn from the genre's data by the seed. */
+function chooseMeter(req: CompositionRequest, seed: number): MeterChoice {
+  return choiceFor(req.genre.meters, { meter: req.meter, type: req.tuneType }) ?? pickMeter(req.genre.meters, createRng(seed ^ 0x3e7e).next());
+}
+
+/** A continuation keeps its primer's meter (as the model reads its bars). */
+function primerMeter(primer: Score, seq: Sequence): Meter {
+  const ts = mainTimeSignature(primer);
+  const meter = { numerator: ts.numerator, denominator: ts.denominator };
+  if (stepsPerBarOfMeter(meter) === seq.stepsPerBar) return meter;
+  const { numerator, denominator } = timeSignatureForSteps(seq.stepsPerBar);
+  return { numerator, denominator };
+}
+
+/**
+ * How the model writes the piece: its bar length, model bars per bar, and the form plan (none
+ * for beam search, whose hypotheses cannot share copies, or when the request turns form off).
+ */
+function shapeOf(req: CompositionRequest, meter: Meter, seed: number, primer?: { seq: Sequence; offsetBeats: number }): Shape {
+  const barSteps = stepsPerBarOfMeter(meter);
+  const beatModel = req.genre.beatBars && !primer && req.model.meta.stepsPerBar < barSteps && barSteps % req.model.meta.stepsPerBar === 0;
+  const unit = beatModel ? barSteps / req.model.meta.stepsPerBar : 1;
+  const stepsPerBar = primer?.seq.stepsPerBar ?? barSteps / unit;
+  if (req.form === false || req.beam || !req.model.spec) return { stepsPerBar, unit };
+  const primerBars = primer ? sequenceBars(req.model.codec, primer.seq) : 0;
+  const rng = createRng(seed ^ 0xf0a3);
+  const piecePlan = planForm(req.genre.form ?? FREE_FORM, req.bars, rng, { primerBars });
+  const key = req.key ?? (req.primer ? detectKey(allNotes(req.primer)) ?? undefined : undefined);
+  return { stepsPerBar, unit, plan: placeCloses(piecePlan, meter, unit), piecePlan, key };
 }
 
 /**
@@ -100,16 +159,18 @@ export function compose(req: CompositionRequest): Composition {
   const temperature = req.temperature ?? req.genre.sampling?.temperature ?? DEFAULT_SAMPLING.temperature;
   const topP = req.topP ?? req.genre.sampling?.topP ?? DEFAULT_SAMPLING.topP;
   const primerInfo = req.primer ? primerSequence(req.model, req.primer) : undefined;
-  const stepsPerBar = primerInfo?.seq.stepsPerBar ?? req.model.meta.stepsPerBar;
+  const choice = chooseMeter(req, seed);
+  const meter = primerInfo ? primerMeter(req.primer!, primerInfo.seq) : choice.meter;
+  const shape = shapeOf(req, meter, seed, primerInfo);
   // A take without a single note (a model that fell into silence) is redrawn with the next
   // seed; still deterministic for the request's seed.
-  let take = runModel(req, stepsPerBar, primerInfo?.seq, seed, temperature, topP);
+  let take = runModel(req, shape, primerInfo?.seq, seed, temperature, topP);
   for (let retry = 1; retry <= 3 && !hasNotes(req.model, take.sequence, primerInfo?.seq); retry++) {
-    take = runModel(req, stepsPerBar, primerInfo?.seq, seed + retry, temperature, topP);
+    take = runModel(req, shape, primerInfo?.seq, seed + retry, temperature, topP);
   }
-  const barBeats = stepsPerBar / 4;
-  const totalBars = take.primerBars + req.bars;
-  const tempo = req.tempo ?? req.primer?.tempos[0]?.bpm ?? req.genre.tempo.default;
+  const barBeats = beatsPerBar({ beat: 0, ...meter });
+  const totalBars = take.primerBars / shape.unit + req.bars;
+  const tempo = req.tempo ?? req.primer?.tempos[0]?.bpm ?? choice.type?.bpm ?? req.genre.tempo.default;
   let score: Score;
   let primerEndBeat: number | undefined;
   if (req.primer && primerInfo) {
@@ -125,8 +186,9 @@ export function compose(req: CompositionRequest): Composition {
       lengthBeats,
     };
   } else {
-    score = sequenceToScore(req.model.codec, take.sequence, req.bars, { bpm: tempo, title: '' });
-    if (req.accompany !== false && req.genre.stochasticLead && score.tracks.every((t) => t.isDrum)) score = withStochasticLead(score, seed, req.key);
+    score = sequenceToScore(req.model.codec, take.sequence, req.bars * shape.unit, { bpm: tempo, title: '' });
+    score = { ...score, timeSignatures: [{ beat: 0, ...meter }] };
+    if (req.accompany !== false && req.genre.stochasticLead && score.tracks.every((t) => t.isDrum)) score = withStochasticLead(score, seed, req.key, shape.piecePlan);
   }
   const melodic = allNotes(score);
   const key = req.key ?? detectKey(melodic);
@@ -144,7 +206,16 @@ export function compose(req: CompositionRequest): Composition {
     primerEndBeat,
     modelName: req.model.meta.name,
     generateMs: performance.now() - started,
+    meter: meterName(meter),
+    tuneType: req.primer ? undefined : choice.type?.name,
+    form: shape.plan ? formLetters(req.genre, req.bars) : '',
   };
+}
+
+/** The part letter of each new bar, e.g. 'AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB' for a 32-bar reel. */
+function formLetters(genre: Genre, bars: number): string {
+  const recipe = genre.form ?? FREE_FORM;
+  return Array.from({ length: bars }, (_, b) => recipe.parts[Math.floor(b / recipe.partBars) % recipe.parts.length]).join('');
 }
 
 /** True when the generated part of a sequence sounds at least one note. */
@@ -154,12 +225,14 @@ function hasNotes(model: Model, seq: Sequence, primer?: Sequence): boolean {
 }
 
 /** Drum-only pieces (dance): the groove under a stochastic synth lead in a minor key. */
-function withStochasticLead(score: Score, seed: number, key?: Key): Score {
+function withStochasticLead(score: Score, seed: number, key?: Key, plan?: BarPlan[]): Score {
   const rng = createRng(seed ^ 0x5eed);
   const chosen = key ?? { root: [9, 2, 4, 7, 0][rng.int(5)], mode: 'minor' };
   const pcs = scalePitchClasses(chosen.mode === 'minor' ? { root: chosen.root, mode: 'minor pentatonic' } : { root: chosen.root, mode: 'pentatonic' });
   const stepsPerBar = Math.round(beatsPerBar(score.timeSignatures[0]) * 4);
   const bars = Math.round(score.lengthBeats / beatsPerBar(score.timeSignatures[0]));
-  const lead = stochasticLead(rng, { bars, stepsPerBar, pitchClasses: pcs, low: 60, high: 79, density: 0.42, step: 1.3 });
+  const line = stochasticLead(rng, { bars, stepsPerBar, pitchClasses: pcs, low: 60, high: 79, density: 0.42, step: 1.3 });
+  // The lead follows the drums' form: its loops come back with the groove's, and it ends on the tonic.
+  const lead = plan ? arrangeByPlan(line, plan, score.timeSignatures[0], chosen.root) : line;
   return { ...score, tracks: [{ name: 'Lead', program: 80, isDrum: false, notes: lead }, ...score.tracks] };
 }

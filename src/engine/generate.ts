@@ -3,7 +3,10 @@
  * (never re-reading a whole window per note), several takes as one batch, optionally
  * continuing a primer, until exactly the requested number of bars is written.
  */
-import type { Codec, SampleOptions, Sequence } from './models/codecs/codec.ts';
+import type { BarRules, Codec, SampleOptions, Sequence } from './models/codecs/codec.ts';
+import type { BarPlan } from './formPlan.ts';
+import type { Key } from './key.ts';
+import { detectKey, SCALES } from './key.ts';
 import { notesEnd } from './models/codecs/codec.ts';
 import type { StepModel } from './models/stepModel.ts';
 import { createRng } from './random.ts';
@@ -31,6 +34,10 @@ export interface GenerateOptions {
   beamSize?: number;
   branchFactor?: number;
   stepsPerIteration?: number;
+  /** A form plan, one entry per new bar (see formPlan.ts): repeats, varied repeats and closes. One take, no beam. */
+  plan?: readonly BarPlan[];
+  /** The key whose tonic closes the piece; found from the notes written so far when absent. */
+  key?: Key;
 }
 
 export interface Take {
@@ -57,6 +64,7 @@ function firstEvent(opts: GenerateOptions, rng: { next(): number }): number {
  * @example generate({ model, codec, bars: 16, stepsPerBar: 16, seed: 7 })[0].sequence.tokens
  */
 export function generate(opts: GenerateOptions): Take[] {
+  if (opts.plan) return [generatePlanned(opts, opts.plan)];
   const rng = createRng(opts.seed ?? 0);
   const beam = Math.max(1, opts.beamSize ?? 1);
   const branch = beam > 1 ? Math.max(1, opts.branchFactor ?? 2) : 1;
@@ -65,7 +73,7 @@ export function generate(opts: GenerateOptions): Take[] {
   const base: Sequence = opts.primer
     ? { ...opts.primer, tokens: [...opts.primer.tokens] }
     : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
-  const primerBars = opts.primer ? primerBarsOf(opts.codec, base) : 0;
+  const primerBars = opts.primer ? sequenceBars(opts.codec, base) : 0;
   const targetBars = primerBars + opts.bars;
   const sample: SampleOptions = { temperature: opts.temperature ?? 1, topP: opts.topP ?? 1, pitchClasses: opts.pitchClasses, rng };
 
@@ -95,8 +103,11 @@ export function generate(opts: GenerateOptions): Take[] {
   return beam > 1 ? [takes.sort((a, b) => b.logProb - a.logProb)[0]] : takes;
 }
 
-/** Bars a primer occupies: its last note's bar counts even when it ends inside the bar. */
-function primerBarsOf(codec: Codec, seq: Sequence): number {
+/**
+ * Bars a sequence (a primer) occupies: its last note's bar counts even when it ends inside the bar.
+ * @example sequenceBars(codecs.pitchDuration, primer) // 4
+ */
+export function sequenceBars(codec: Codec, seq: Sequence): number {
   const end = notesEnd(codec.toNotes(seq).notes);
   return Math.max(codec.barsElapsed(seq), Math.ceil(end / (seq.stepsPerBar / 4) - 1e-6));
 }
@@ -122,7 +133,7 @@ export function generateMarkov(
   const seq: Sequence = opts.primer
     ? { ...opts.primer, tokens: [...opts.primer.tokens] }
     : { tokens: [firstEvent(opts as GenerateOptions, rng)], stepsPerBar: opts.stepsPerBar, startStep: 0 };
-  const primerBars = opts.primer ? primerBarsOf(codec, seq) : 0;
+  const primerBars = opts.primer ? sequenceBars(codec, seq) : 0;
   const target = primerBars + opts.bars;
   const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
   let logProb = 0;
@@ -133,4 +144,96 @@ export function generateMarkov(
     seq.tokens.push(event);
   }
   return { sequence: seq, logProb, primerBars };
+}
+
+/**
+ * One take that follows a form plan bar by bar. A copied bar is played again through the
+ * network (so its state knows what it played); a varied bar copies the first half of the bar's
+ * events and the network writes the rest; every other bar is written by the network under the
+ * bar's rules (closing notes on the tonic, phrase-end holds, no silent opening bar).
+ * @example generatePlanned({ model, codec, bars: 16, stepsPerBar: 16, seed: 7 }, plan).sequence
+ */
+export function generatePlanned(opts: GenerateOptions, plan: readonly BarPlan[]): Take {
+  const { codec, model } = opts;
+  const rng = createRng(opts.seed ?? 0);
+  const stepsPerBar = opts.primer?.stepsPerBar ?? opts.stepsPerBar;
+  const seq: Sequence = opts.primer
+    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
+    : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
+  const primerBars = opts.primer ? sequenceBars(codec, seq) : 0;
+  const sample: SampleOptions = { temperature: opts.temperature ?? 1, topP: opts.topP ?? 1, pitchClasses: opts.pitchClasses, rng };
+  const starts = barStarts(codec, seq);
+  model.reset(1);
+  for (let t = 0; t < seq.tokens.length - 1; t++) model.step([codec.input(seq, t)]);
+  let logits = model.step([codec.input(seq, seq.tokens.length - 1)])[0];
+  let logProb = 0;
+  const append = (event: number) => {
+    seq.tokens.push(event);
+    for (let b = codec.barsElapsed(seq); starts.length <= b; ) starts.push(seq.tokens.length);
+    logits = model.step([codec.input(seq, seq.tokens.length - 1)])[0];
+  };
+  const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
+  for (let k = 0; k < Math.min(plan.length, opts.bars); k++) {
+    const bar = primerBars + k;
+    const step = plan[k];
+    if (step.copyOf !== undefined && step.copyOf < bar && starts[step.copyOf + 1] !== undefined) {
+      copyBar(codec, seq, bar, barEvents(seq, starts, step.copyOf, step.vary ?? false), append);
+    }
+    const rules = barRules(codec, seq, step, opts.key);
+    while (codec.barsElapsed(seq) <= bar && seq.tokens.length < maxEvents) {
+      const event = codec.sample(logits, seq, { ...sample, bar: rules });
+      logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
+      append(event);
+    }
+  }
+  // Past the plan (it covers every bar asked for; this only guards a short plan), write freely.
+  while (codec.barsElapsed(seq) < primerBars + opts.bars && seq.tokens.length < maxEvents) {
+    const event = codec.sample(logits, seq, { ...sample, bar: { aligned: true } });
+    logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
+    append(event);
+  }
+  return { sequence: seq, logProb, primerBars };
+}
+
+/** Token index where each bar starts: starts[b] = events written when bar b began. */
+function barStarts(codec: Codec, seq: Sequence): number[] {
+  const starts = [0];
+  for (let n = 1; n <= seq.tokens.length; n++) {
+    const bars = codec.barsElapsed({ ...seq, tokens: seq.tokens.slice(0, n) });
+    while (starts.length <= bars) starts.push(n);
+  }
+  return starts;
+}
+
+/** The events of an earlier bar (the first half of them for a varied repeat). */
+function barEvents(seq: Sequence, starts: readonly number[], bar: number, vary: boolean): number[] {
+  const events = seq.tokens.slice(starts[bar], starts[bar + 1]);
+  return vary ? events.slice(0, Math.floor(events.length / 2)) : events;
+}
+
+/**
+ * Plays events again into bar `bar`. An event that would close the bar before the copy is done
+ * is left out (a bar marker that opened the source bar), and the copy stops when the bar is full.
+ */
+function copyBar(codec: Codec, seq: Sequence, bar: number, events: readonly number[], append: (e: number) => void): void {
+  for (let i = 0; i < events.length && codec.barsElapsed(seq) <= bar; i++) {
+    const closes = codec.barsElapsed({ ...seq, tokens: [...seq.tokens, events[i]] }) > bar;
+    if (closes && i < events.length - 1) continue;
+    append(events[i]);
+  }
+}
+
+/** The codec rules of a planned bar; a closing note on the tonic of the key (given, or heard so far). */
+function barRules(codec: Codec, seq: Sequence, step: BarPlan, key?: Key): BarRules {
+  const rules: BarRules = { aligned: true, sounding: step.sounding, silent: step.silent };
+  if (step.closeAt === undefined) return rules;
+  rules.closeAt = step.closeAt;
+  rules.closeSteps = step.closeSteps;
+  if (step.close !== 'final') return rules;
+  const tonic = key ?? detectKey(codec.toNotes(seq).notes);
+  if (!tonic) return rules;
+  const third = SCALES[tonic.mode]?.includes(3) ? 3 : 4;
+  rules.closePitchClasses = new Set([tonic.root]);
+  rules.chordPitchClasses = new Set([tonic.root, (tonic.root + third) % 12, (tonic.root + 7) % 12]);
+  return rules;
 }

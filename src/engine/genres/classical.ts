@@ -5,7 +5,15 @@ export const classical: Genre = {
   label: 'Classical piano (Mozart, Chopin, Beethoven, ...)',
   kind: 'polyphonic',
   tempo: { default: 100, min: 72, max: 132 },
-  meter: { numerator: 4, denominator: 4 },
+  // piano-midi.de meters: 4/4 x112, 3/4 x74, 2/4 x60, 6/8 x34 (of 337; the rest are rare).
+  meters: [
+    { meter: { numerator: 4, denominator: 4 }, weight: 112 },
+    { meter: { numerator: 3, denominator: 4 }, weight: 74 },
+    { meter: { numerator: 2, denominator: 4 }, weight: 60 },
+    { meter: { numerator: 6, denominator: 8 }, weight: 34 },
+  ],
+  // Periods of two 4-bar phrases, the second often opening like the first; a varied return of A.
+  form: { parts: 'ABAC', partBars: 8, phraseBars: 4, restate: 0.4, restateBars: 2, vary: 0.35, hold: 0.3, secondEnding: true },
   sources: [
     { path: 'classical/piano-midi.de', licence: 'CC BY-SA 3.0 DE (piano-midi.de, Bernd Krueger); "for study and research only"', description: 'piano-midi.de solo piano performances of 25 composers, Mozart included' },
   ],

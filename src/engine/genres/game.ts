@@ -5,7 +5,12 @@ export const game: Genre = {
   label: 'Video-game piano (Final Fantasy, Zelda, ...)',
   kind: 'polyphonic',
   tempo: { default: 110, min: 80, max: 140 },
-  meter: { numerator: 4, denominator: 4 },
+  meters: [
+    { meter: { numerator: 4, denominator: 4 }, weight: 274 },
+    { meter: { numerator: 3, denominator: 4 }, weight: 30 },
+  ],
+  // Loops: an 8-bar theme, a contrasting part, the theme again varied.
+  form: { parts: 'ABA', partBars: 8, phraseBars: 4, restate: 0.4, restateBars: 2, vary: 0.3, hold: 0.3, secondEnding: true },
   sources: [
     { path: 'game/ff_piano_skuldur', licence: 'unclear: fan-made arrangements; compositions (c) their owners', description: 'Final Fantasy piano arrangements (Classical-Piano-Composer)' },
     { path: 'game/vgmidi', licence: 'none stated: fan arrangements; compositions (c) their owners', description: 'VGMIDI piano arrangements of game soundtracks' },

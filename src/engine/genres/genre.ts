@@ -1,3 +1,6 @@
+import type { FormRecipe } from '../formPlan.ts';
+import type { MeterChoice } from '../meter.ts';
+
 /** What defines a genre: its training data, the model kind that learns it and how it is played. */
 export interface DataSource {
   /** Folder under the datasets root (e.g. `celtic/ceol_rince_na_heireann`). */
@@ -13,7 +16,14 @@ export interface Genre {
   kind: string;
   /** Default tempo in beats per minute, and the range a random tempo is drawn from. */
   tempo: { default: number; min: number; max: number };
-  meter: { numerator: number; denominator: number };
+  /** Meters (and tune types) the genre writes, weighted as in its data; a request may name one. */
+  meters: MeterChoice[];
+  /** How its pieces are built from parts and phrases (see formPlan.ts); through-composed when absent. */
+  form?: FormRecipe;
+  /** The shipped model's bars are single beats (its data marks 1/4 bars): a bar is several model bars. */
+  beatBars?: boolean;
+  /** Played feel: swung eighths (the off-beat's place in the beat, 0.5 = straight) and timing spread in ms. */
+  feel?: { swing?: number; jitterMs?: number };
   sources: DataSource[];
   /** Transpositions (semitones) used as data augmentation in training. */
   augment: number[];

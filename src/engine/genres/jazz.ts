@@ -7,7 +7,10 @@ export const jazz: Genre = {
   // better than its Markov baseline on these solos, this one 22.3 % (docs/MODEL_FAMILIES.md).
   kind: 'polyphonic',
   tempo: { default: 140, min: 110, max: 180 },
-  meter: { numerator: 4, denominator: 4 },
+  meters: [{ meter: { numerator: 4, denominator: 4 }, weight: 390 }],
+  // Improvised solos do not repeat bars (0.00 in the data): no parts, only phrase ends and an ending.
+  form: { parts: 'A', partBars: 1024, phraseBars: 4, restate: 0, restateBars: 0, vary: 0, hold: 0.3, secondEnding: false },
+  feel: { swing: 0.62, jitterMs: 12 },
   sources: [
     { path: 'jazz/wjazzd_solos', licence: 'ODbL 1.0 (Weimar Jazz Database, as quoted by other repositories)', description: 'Weimar Jazz Database: transcribed improvised solos' },
   ],

@@ -5,7 +5,12 @@ export const pop: Genre = {
   label: 'Pop piano arrangements',
   kind: 'polyphonic',
   tempo: { default: 96, min: 76, max: 124 },
-  meter: { numerator: 4, denominator: 4 },
+  // POP909 marks its bars as 1/4 (693 of 909 files), so the model writes one beat per "bar";
+  // the songs are in 4/4, and a bar here is four of the model's bars.
+  meters: [{ meter: { numerator: 4, denominator: 4 }, weight: 1 }],
+  beatBars: true,
+  // Verse and chorus, 8 bars each, the chorus coming back.
+  form: { parts: 'ABAB', partBars: 8, phraseBars: 4, restate: 0.3, restateBars: 2, vary: 0.4, hold: 0.3, secondEnding: true },
   sources: [{ path: 'pop/pop909', licence: 'MIT (POP909); songs (c) their owners', description: 'POP909 piano arrangements of Chinese pop songs' }],
   augment: [0],
   // POP909 is very diatonic (scale consistency 0.965): at 0.9 / 0.95 the pieces drifted to 0.939

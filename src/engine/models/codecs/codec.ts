@@ -27,6 +27,28 @@ export interface SampleOptions {
   /** Allowed MIDI pitch classes (key/scale option); all when absent. */
   pitchClasses?: ReadonlySet<number>;
   rng: { next(): number };
+  /** What the bar being written must do (form plans); codecs that cannot honour a rule ignore it. */
+  bar?: BarRules;
+}
+
+/**
+ * Rules for the bar being written, from a form plan. Steps are 16ths from the bar line.
+ * A closing bar: notes before `closeAt` end by it, then one note (or chord) starts there and is
+ * held `closeSteps` (to the bar line by default), with its lowest pitch in `closePitchClasses`.
+ */
+export interface BarRules {
+  /** Notes may not sound past the bar line, so that the bar can be played again exactly. */
+  aligned?: boolean;
+  closeAt?: number;
+  closeSteps?: number;
+  /** Pitch classes of the closing note (its lowest note, for a chord); any when absent. */
+  closePitchClasses?: ReadonlySet<number>;
+  /** Pitch classes of the other notes of a closing chord; any when absent. */
+  chordPitchClasses?: ReadonlySet<number>;
+  /** The bar must sound at least one note (no silent opening bar). */
+  sounding?: boolean;
+  /** The bar stays silent (the rest of a closing bar written as several model bars). */
+  silent?: boolean;
 }
 
 export interface Codec {
