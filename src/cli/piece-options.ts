@@ -18,6 +18,9 @@ export const pieceOptions: Record<string, OptionSpec> = {
   tempo: { type: 'string', description: 'beats per minute, 30 to 300', default: "the genre's" },
   key: { type: 'string', description: 'keep to a key/scale, e.g. "D minor", "A dorian"' },
   beam: { type: 'string', description: 'beam search width (1 = plain sampling)', default: '1' },
+  meter: { type: 'string', description: 'meter, e.g. 4/4, 3/4, 2/4, 6/8, 9/8, 12/8', default: "the genre's data decides" },
+  type: { type: 'string', description: 'tune type (celtic): reel, jig, slip jig, hornpipe, polka, slide, waltz' },
+  form: { type: 'string', description: "follow the genre's form (parts, repeats, cadences): on or off", default: 'on' },
   instrument: { type: 'string', description: 'lead instrument (piano, acoustic guitar, music box, strings, flute, synth lead, ...)' },
   soundfont: { type: 'string', description: 'a .sf2/.sf3 SoundFont instead of the bundled one' },
   format: { type: 'string', description: 'files to write: mid,ogg,mp3,wav,png,abc,musicxml', default: 'mid,ogg,mp3,png' },
@@ -45,7 +48,17 @@ export function pieceParams(values: ParsedValues) {
     topP: optionalNum(values, 'top-p', 0.01, 1),
     tempo: optionalNum(values, 'tempo', 30, 300),
     beam: num(values, 'beam', 1, 1, 16, true),
+    meter: str(values, 'meter'),
+    tuneType: str(values, 'type'),
+    form: formFlag(values),
   };
+}
+
+/** --form on|off. */
+function formFlag(values: ParsedValues): boolean {
+  const v = (str(values, 'form') ?? 'on').toLowerCase();
+  if (v !== 'on' && v !== 'off') throw new MixtapeError('BAD_ARGUMENT', `--form takes on or off (got "${v}")`);
+  return v === 'on';
 }
 
 export const audioFormats = (formats: FileFormat[]): AudioFormat[] => formats.filter((f): f is AudioFormat => f === 'ogg' || f === 'mp3' || f === 'wav');
@@ -72,6 +85,8 @@ export async function writePiece(result: ComposeResult, values: ParsedValues, fo
     tempo: result.tempo,
     seed: result.seed,
     temperature: result.temperature,
+    meter: result.meter,
+    tuneType: result.tuneType ?? null,
     instrument: result.instrument,
     durationSeconds: Number(result.durationSeconds.toFixed(3)),
     ...extra,

@@ -84,6 +84,9 @@ export function holdNoteStep(meter: Meter): number {
   return beatSteps(meter) * (beatsInBar(meter) - 1);
 }
 
+/** Meters a member can ask for by name. */
+export const METER_NAMES = ['4/4', '3/4', '2/4', '6/8', '9/8', '12/8'] as const;
+
 /** Irish and British dance-tune types; quarter-note tempos (a jig at dotted quarter 112 is 168). */
 export const TUNE_TYPES: Record<string, TuneType> = {
   reel: { name: 'reel', meter: { numerator: 4, denominator: 4 }, bpm: 112 },

@@ -14,6 +14,8 @@ export interface ExpressionOptions {
   dynamics?: number | { amount: number; shape: DynamicsShape };
   /** 0..1: tempo wanders by up to +-6 %. */
   tempoDrift?: number;
+  /** Swung eighths: where the off-beat eighth falls in the beat (0.5 straight, 0.62 a jazz swing). */
+  swing?: number;
 }
 
 export type DynamicsShape = 'walk' | 'arc';
@@ -102,9 +104,30 @@ export function tempoDrift(score: Score, seed: number, amount = 1): Score {
   return { ...score, tempos };
 }
 
-/** Applies humanize, dynamics and tempo drift as configured; absent or 0 amounts are skipped. */
+/**
+ * Where a straight time falls when eighths swing: each beat's first half is stretched to
+ * `ratio` of the beat and the second squeezed into the rest (16ths move with their eighth).
+ * @example swingTime(1.5, 0.62) // 1.62
+ */
+export function swingTime(beat: number, ratio: number): number {
+  const r = clamp(ratio, 0.5, 0.75);
+  const whole = Math.floor(beat + 1e-9);
+  const f = Math.max(0, beat - whole);
+  return whole + (f <= 0.5 ? f * 2 * r : r + (f - 0.5) * 2 * (1 - r));
+}
+
+/** Swings every note's start and end (drums included). @example swing(score, 0.62) */
+export function swing(score: Score, ratio: number): Score {
+  if (!(ratio > 0.5)) return score;
+  return mapNotes(score, (n) => {
+    const start = swingTime(n.start, ratio);
+    return { ...n, start, duration: Math.max(0.01, swingTime(n.start + n.duration, ratio) - start) };
+  });
+}
+
+/** Applies swing, humanize, dynamics and tempo drift as configured; absent or 0 amounts are skipped. */
 export function applyExpression(score: Score, o: ExpressionOptions): Score {
-  let s = score;
+  let s = o.swing ? swing(score, o.swing) : score;
   const d = typeof o.dynamics === 'number' ? { amount: o.dynamics, shape: 'walk' as const } : o.dynamics;
   if (d && d.amount > 0) s = dynamics(s, o.seed, d.amount, d.shape);
   if (o.humanize && o.humanize > 0) s = humanize(s, o.seed, o.humanize);

@@ -7,6 +7,7 @@ import type { Composition } from '../engine/compose.ts';
 import { MixtapeError } from '../engine/errors.ts';
 import { getGenre } from '../engine/genres/index.ts';
 import { parseKey } from '../engine/key.ts';
+import { parseMeter, tuneType } from '../engine/meter.ts';
 import { readMidi } from '../engine/midi.ts';
 import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
 import type { Model } from '../engine/models/model.ts';
@@ -24,6 +25,8 @@ export interface ComposeExtras {
   noAudio?: boolean;
   picture?: boolean;
   humanize?: boolean;
+  /** false: no form plan (the network writes every bar freely), for comparison. */
+  form?: boolean;
 }
 
 const personalModels = new Map<string, Model>();
@@ -64,5 +67,8 @@ export async function generateScore(req: ComposeRequest, extras: ComposeExtras =
     key: extras.key ? parseKey(extras.key) : undefined,
     primer,
     beam: extras.beam,
+    meter: req.meter ? parseMeter(req.meter) : undefined,
+    tuneType: req.tuneType ? tuneType(req.tuneType) : undefined,
+    form: extras.form,
   });
 }

@@ -3,7 +3,7 @@
  * render (voicing, synthesis, encoding, picture). Inputs are checked here before any work.
  */
 import type { Composition } from '../engine/compose.ts';
-import { genreKeys } from '../engine/genres/index.ts';
+import { genreKeys, genres } from '../engine/genres/index.ts';
 import { writeMidi } from '../engine/midi.ts';
 import { resolveModel } from '../engine/models/model.ts';
 import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
@@ -65,10 +65,15 @@ export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn,
     soundfont: extras.soundfont,
     primerEndBeat: piece.primerEndBeat,
     picture: extras.picture,
-    expression: extras.humanize === false ? undefined : { seed: piece.seed, humanize: 0.5, dynamics: 0.5 },
+    expression: extras.humanize === false ? undefined : { seed: piece.seed, humanize: 0.5, dynamics: 0.5, swing: feelOf(req.genre)?.swing },
   });
   onProgress?.({ stage: 'done', fraction: 1 });
   return resultOf(req, piece, voiced, rendered);
+}
+
+/** The genre's played feel (swing), when the request names a known genre. */
+function feelOf(genre: string) {
+  return genres[genre]?.feel;
 }
 
 /** The studio's answer for a composed piece and its rendering. */
@@ -87,6 +92,8 @@ function resultOf(
     tempo: piece.tempo,
     seed: piece.seed,
     temperature: piece.temperature,
+    meter: piece.meter,
+    tuneType: piece.tuneType,
     instrument: req.instrument ?? 'default',
     durationSeconds: rendered.durationSeconds,
     // The MIDI as voiced (instruments set), before humanisation: what a musician wants to load.

@@ -25,6 +25,10 @@ export interface ComposeRequest {
   instrument?: string;
   seed?: number;
   model?: PersonalModelRef;
+  /** The meter, e.g. "6/8"; the genre's data decides when absent. A continuation keeps its primer's. */
+  meter?: string;
+  /** A dance-tune type (reel, jig, slip jig, hornpipe, polka, slide, waltz): its meter and tempo. */
+  tuneType?: string;
   /** A MIDI file to continue (`/continue`, "extend"): the result holds the primer and then `bars` new bars. */
   primerMidi?: Uint8Array;
   formats?: AudioFormat[];
@@ -45,6 +49,9 @@ export interface ComposeResult {
   tempo: number;
   seed: number;
   temperature: number;
+  /** The meter written (e.g. "6/8") and the tune type, when there is one. */
+  meter: string;
+  tuneType?: string;
   instrument: string;
   durationSeconds: number;
   midi: Uint8Array;

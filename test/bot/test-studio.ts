@@ -108,6 +108,8 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
         tempo,
         seed,
         temperature: req.temperature ?? 1,
+        meter: req.meter ?? '4/4',
+        tuneType: req.tuneType,
         instrument: req.instrument ?? 'default',
         durationSeconds: (bars * 4 * 60) / tempo,
         midi: makeMidi(bars, tempo),

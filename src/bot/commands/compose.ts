@@ -5,6 +5,10 @@ import { composeAndPost } from '../compose-flow.ts';
 import { BARS, SEED, TEMPERATURE, TEMPO, autocompleteCommon, numberOption, pickKnown, randomSeed } from '../options.ts';
 import { modelNames } from './models.ts';
 
+import { METER_NAMES, TUNE_TYPES } from '../../engine/meter.ts';
+
+const TUNE_TYPE_NAMES = Object.keys(TUNE_TYPES);
+
 export const compose: BotCommand = {
   data: new SlashCommandBuilder()
     .setName('compose')
@@ -17,6 +21,8 @@ export const compose: BotCommand = {
     .addIntegerOption((o) => o.setName('tempo').setDescription('Beats per minute (40-240)').setMinValue(TEMPO.min).setMaxValue(TEMPO.max))
     .addStringOption((o) => o.setName('model').setDescription('One of your personal models (see /models list)').setAutocomplete(true))
     .addIntegerOption((o) => o.setName('seed').setDescription('Same seed + same settings = same piece').setMinValue(SEED.min).setMaxValue(SEED.max))
+    .addStringOption((o) => o.setName('meter').setDescription("Time signature (default: as in the genre's music)").addChoices(...METER_NAMES.map((m) => ({ name: m, value: m }))))
+    .addStringOption((o) => o.setName('type').setDescription('Tune type (celtic): sets meter and tempo').addChoices(...TUNE_TYPE_NAMES.map((t) => ({ name: t, value: t }))))
     .toJSON(),
 
   async execute(i, ctx) {
@@ -30,6 +36,8 @@ export const compose: BotCommand = {
         tempo: numberOption(i, 'tempo', TEMPO, true),
         instrument: instrumentRaw ? pickKnown(instrumentRaw, ctx.studio.listInstruments(), 'instrument') : undefined,
         seed: numberOption(i, 'seed', SEED, true) ?? randomSeed(),
+        meter: i.options.getString('meter') ?? undefined,
+        tuneType: i.options.getString('type') ?? undefined,
       },
       modelName: i.options.getString('model') ?? undefined,
     });

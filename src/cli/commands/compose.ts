@@ -20,9 +20,9 @@ const command: Command = {
     const params = pieceParams(values);
     const formats = formatsOf(values);
     const result = await composeTrack(
-      { genre, bars: params.bars, seed: params.seed, temperature: params.temperature, topP: params.topP, tempo: params.tempo, instrument: str(values, 'instrument'), formats: audioFormats(formats) },
+      { genre, bars: params.bars, seed: params.seed, temperature: params.temperature, topP: params.topP, tempo: params.tempo, meter: params.meter, tuneType: params.tuneType, instrument: str(values, 'instrument'), formats: audioFormats(formats) },
       undefined,
-      { modelPath: str(values, 'model'), key: str(values, 'key'), beam: params.beam > 1 ? { size: params.beam } : undefined, soundfont: str(values, 'soundfont'), noAudio: audioFormats(formats).length === 0, picture: formats.includes('png') },
+      { modelPath: str(values, 'model'), key: str(values, 'key'), form: params.form, beam: params.beam > 1 ? { size: params.beam } : undefined, soundfont: str(values, 'soundfont'), noAudio: audioFormats(formats).length === 0, picture: formats.includes('png') },
     );
     await writePiece(result, values, formats, { topP: params.topP, key: str(values, 'key') ?? null, beam: params.beam }, performance.now() - started);
   },

@@ -51,7 +51,7 @@ const command: Command = {
     const result = await composeTrack(
       { genre, bars: params.bars, seed: params.seed, temperature: params.temperature, topP: params.topP, tempo: params.tempo, instrument: str(values, 'instrument'), formats: audioFormats(formats), primerMidi },
       undefined,
-      { modelPath: str(values, 'model'), key: str(values, 'key'), beam: params.beam > 1 ? { size: params.beam } : undefined, soundfont: str(values, 'soundfont'), noAudio: audioFormats(formats).length === 0, picture: formats.includes('png') },
+      { modelPath: str(values, 'model'), key: str(values, 'key'), form: params.form, beam: params.beam > 1 ? { size: params.beam } : undefined, soundfont: str(values, 'soundfont'), noAudio: audioFormats(formats).length === 0, picture: formats.includes('png') },
     );
     if (!str(values, 'name')) values.name = `${input.split(/[\\/]/).pop()!.replace(/\.(midi?|abc)$/i, '')}-continued-${result.seed}`;
     await writePiece(result, values, formats, { input, topP: params.topP, key: str(values, 'key') ?? null, beam: params.beam }, performance.now() - started);
