@@ -110,7 +110,7 @@ for (const codec of [pitchDurationCodec, polyphonicCodec]) {
   test(`${codec.name}: generation follows a plan: exact repeats, whole bars, a tonic ending held to the bar line`, () => {
     const meter = parseMeter('6/8');
     const plan = placeCloses(planForm(AABB, 16, createRng(4)), meter);
-    const firstEvents = codec.name === 'polyphonic' ? { 0: 1 } : { [60 * 8 + 8 + 1]: 1 };
+    const firstEvents: Record<string, number> = codec.name === 'polyphonic' ? { 0: 1 } : { [60 * 8 + 8 + 1]: 1 };
     for (const seed of [1, 2, 3]) {
       const take = generatePlanned(
         { model: randomModel(codec, seed), codec, bars: 16, stepsPerBar: 12, seed, firstEvents, temperature: 1, topP: 1, key: { root: 2, mode: 'major' } },
