@@ -11,6 +11,7 @@ import { registerCommands } from './register.ts';
 import { AudioCache } from './voice/audio-cache.ts';
 import { VoiceManager } from './voice/manager.ts';
 import { audioLoader } from './voice/loader.ts';
+import { RadioManager } from './radio/manager.ts';
 
 export interface RunningBot {
   client: Client;
@@ -31,7 +32,7 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
   const voice = new VoiceManager({ client, log: deps.log, load: audioLoader({ client, store: deps.store, studio: deps.studio, audio }) });
   const ctx: BotContext = {
     client, store: deps.store, queue: deps.queue, studio: deps.studio, log: deps.log,
-    limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, commands,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, radio: new RadioManager(), commands,
   };
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (i) => {
@@ -54,6 +55,7 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
     ctx,
     registration,
     async stop() {
+      ctx.radio.destroyAll();
       voice.destroyAll();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => { timer = setTimeout(r, 5000); })]);

@@ -25,6 +25,7 @@ export async function trackButton(i: ButtonInteraction, ctx: BotContext): Promis
       throw e;
     }
     await i.update({ embeds: [withScore(i.message.embeds[0]?.toJSON(), tally)], components: [trackButtons(trackId, tally)] });
+    ctx.radio.vote(i.guildId!, trackId, action === 'up' ? 1 : -1); // a vote on the piece on air steers the radio
     return;
   }
   if (action === 'play') {

@@ -14,6 +14,7 @@ import type { JobQueue } from '../queue/types.ts';
 import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../studio/types.ts';
 import type { VoiceManager } from './voice/manager.ts';
 import type { AudioCache } from './voice/audio-cache.ts';
+import type { RadioManager } from './radio/manager.ts';
 
 /** Progress as any studio stage reports it (compose stages or training epochs). */
 export interface StudioProgress {
@@ -82,6 +83,7 @@ export interface BotContext {
   limits: BotLimits;
   voice: VoiceManager;
   audio: AudioCache;
+  radio: RadioManager;
   commands: readonly BotCommand[];
 }
 

@@ -49,6 +49,8 @@ export interface VoiceSession {
   packets: number;
   /** Packets that failed to decrypt. */
   badPackets: number;
+  /** When each packet arrived (performance.now(), ms): gaps in playback show here. */
+  arrivals: number[];
   /** Decoded audio: 48 kHz stereo interleaved s16. */
   pcm: Int16Array[];
 }
@@ -134,7 +136,7 @@ export class FakeVoiceServer {
         session = {
           serverId: msg.d.server_id, userId: msg.d.user_id, sessionId: msg.d.session_id, token: msg.d.token,
           maxDaveProtocolVersion: msg.d.max_dave_protocol_version ?? 0, ssrc: this.nextSsrc++,
-          speaking: [], packets: 0, badPackets: 0, pcm: [],
+          speaking: [], packets: 0, badPackets: 0, arrivals: [], pcm: [],
         };
         this.sessions.push(session);
         this.bySsrc.set(session.ssrc, session);
@@ -168,6 +170,7 @@ export class FakeVoiceServer {
     const session = this.bySsrc.get(msg.readUInt32BE(8));
     if (!session?.secretKey) return;
     session.packets++;
+    session.arrivals.push(performance.now());
     const opus = decryptRtpSize(msg, session.secretKey);
     if (!opus) {
       session.badPackets++;

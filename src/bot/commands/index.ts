@@ -14,6 +14,7 @@ import { track } from './track.ts';
 import { profile } from './profile.ts';
 import { help } from './help.ts';
 import { settings } from './settings.ts';
+import { radio } from './radio.ts';
 
 export const commands: readonly BotCommand[] = [
   compose,
@@ -28,6 +29,7 @@ export const commands: readonly BotCommand[] = [
   models,
   track,
   profile,
+  radio,
   help,
   settings,
 ];

@@ -13,6 +13,7 @@ import {
   entersState,
   joinVoiceChannel,
   type AudioPlayer,
+  type AudioResource,
   type DiscordGatewayAdapterCreator,
   type VoiceConnection,
 } from '@discordjs/voice';
@@ -63,6 +64,9 @@ export class GuildPlayer {
   private readonly opts: GuildPlayerOptions;
   private closed = false;
   private advancing = false;
+  /** Set while a live stream (the radio) plays instead of the queue: what /skip does. */
+  private liveSkip: (() => void) | null = null;
+  private readonly closeListeners: (() => void)[] = [];
 
   constructor(opts: GuildPlayerOptions) {
     this.opts = opts;
@@ -93,6 +97,7 @@ export class GuildPlayer {
   /** Adds tracks; returns the queue position of the first (0 = playing now). */
   enqueue(items: QueueItem[]): number {
     if (this.closed) throw new MixtapeError('UNAVAILABLE', 'The player just left the channel. Please try again.');
+    if (this.liveSkip) throw new MixtapeError('BAD_ARGUMENT', 'The radio is on in this channel. Use /stop first, then play tracks.');
     const position = this.current ? this.queue.length + 1 : this.queue.length;
     this.queue.push(...items);
     if (!this.current) void this.advance();
@@ -101,7 +106,38 @@ export class GuildPlayer {
 
   /** Skips the current track. */
   skip(): void {
-    this.player.stop(true);
+    if (this.liveSkip) this.liveSkip();
+    else this.player.stop(true);
+  }
+
+  /** True while a live stream plays (the radio). */
+  get isLive(): boolean {
+    return this.liveSkip !== null;
+  }
+
+  /**
+   * Plays an endless stream (the radio) instead of the queue; `skip` is what /skip does to it.
+   * The player leaves when the stream ends, like when a queue runs out.
+   */
+  playLive(resource: AudioResource, item: QueueItem, skip: () => void): void {
+    if (this.closed) throw new MixtapeError('UNAVAILABLE', 'The player just left the channel. Please try again.');
+    if (this.current || this.queue.length) throw new MixtapeError('BAD_ARGUMENT', 'Something is playing in this channel. Use /stop first, then start the radio.');
+    this.liveSkip = skip;
+    this.setCurrent(item);
+    this.player.play(resource);
+  }
+
+  /** What /nowplaying shows (the radio changes it at each new piece). */
+  setCurrent(item: QueueItem): void {
+    this.current = item;
+    this.startedAt = Date.now();
+    this.skipVotes.clear();
+  }
+
+  /** Runs `fn` once when the player leaves (for good). */
+  onClosed(fn: () => void): void {
+    if (this.closed) fn();
+    else this.closeListeners.push(fn);
   }
 
   /** True once the player has left. */
@@ -123,6 +159,9 @@ export class GuildPlayer {
     this.player.stop(true);
     if (this.connection.state.status !== VoiceConnectionStatus.Destroyed) this.connection.destroy();
     this.opts.onClose();
+    for (const fn of this.closeListeners.splice(0)) {
+      try { fn(); } catch (err) { this.opts.log.warn({ err: (err as Error).message }, 'a close listener failed'); }
+    }
   }
 
   /** Plays the next playable track, or leaves when there is none. */
