@@ -20,6 +20,11 @@ import { trackMessage } from '../track-message.ts';
 import { RadioStream } from './stream.ts';
 
 const RATE = 48000;
+/**
+ * Lets the voice timer run between steps: it sends a packet every 20 ms from this thread, so
+ * the radio's own work is cut into short slices.
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Bars of a piece's ending the next one continues from. */
 export const PRIMER_BARS = 2;
 /** Seconds over which one piece fades into the next. */
@@ -189,8 +194,10 @@ export class RadioSession {
   }
 
   private async compose(previous: Piece | null): Promise<Piece> {
+    await breathe(); // called from the stream's read: return to the voice timer first
     const s = this.settings;
     const primer = previous ? scoreTail(readMidi(previous.result.midi), PRIMER_BARS) : null;
+    await breathe();
     const result = await this.deps.ctx.studio.composeTrack({
       genre: s.genre,
       bars: s.bars,
@@ -202,12 +209,14 @@ export class RadioSession {
       formats: ['ogg'],
     });
     if (!result.pcm?.length) throw new MixtapeError('UNAVAILABLE', 'the piece has no audio');
+    await breathe();
     const score = readMidi(result.midi);
     const end = musicalEndSeconds(score);
     // The primer's bars are the previous piece's ending, already heard: start after them.
     const from = primer ? beatToSeconds(score, primer.lengthBeats) : 0;
     const body = slicePcm(result.pcm, RATE, from, end);
     const tail = slicePcm(result.pcm, RATE, end, end + TRANSITION_SECONDS);
+    await breathe();
     // The transition: the previous piece's last notes ring out, fading, under the new bars.
     const joined = previous?.tail.length ? mixTailInto(body, previous.tail) : body;
     return { result, settings: { ...s }, pcm: joined, tail, continued: Boolean(previous) };
@@ -219,6 +228,7 @@ export class RadioSession {
     const r = piece.result;
     player.setCurrent({ trackId: '', title: r.title, requestedBy: starter.id });
     try {
+      await breathe();
       await ensureMember(ctx.store, starter.id, starter.name, guildId);
       const track = await ctx.store.createTrack({
         guildId, authorId: starter.id, title: r.title, genre: r.genre, bars: r.bars, tempo: r.tempo, seed: r.seed,
@@ -231,6 +241,7 @@ export class RadioSession {
       if (this.current === piece) player.setCurrent({ trackId: track.id, title: r.title, requestedBy: starter.id });
       this.played.push({ trackId: track.id, title: r.title });
       ctx.audio.set(track.id, { pcm: r.pcm });
+      await breathe();
       const message = trackMessage(track, r, { up: 0, down: 0, score: 0 });
       const sent = await channel.send({ ...message, content: `📻 Now playing on the radio in <#${player.channelId}>` });
       await ctx.store.setTrackMessage(track.id, sent.channelId, sent.id);
