@@ -20,8 +20,22 @@ export interface Limits {
   maxAttachmentBytes: number;
   /** Most MIDI files per training request. */
   maxTrainFiles: number;
-  /** Jobs running at once. */
+  /** Jobs running at once (per worker process). */
   concurrency: number;
+  /** Jobs one guild may have waiting or running at once. */
+  maxJobsPerGuild: number;
+}
+
+/** Running as several processes (see README "Running at scale"). */
+export interface ScaleConfig {
+  /** Redis for the shared BullMQ queue; the in-process queue when absent. */
+  redisUrl?: string;
+  /** BullMQ queue name (lets several bots share one Redis). */
+  queueName: string;
+  /** 'auto' or a shard count; undefined = one process, no sharding manager. */
+  shards?: 'auto' | number;
+  /** Port of /healthz and /metrics; none when absent. */
+  healthPort?: number;
 }
 
 export interface Config {
@@ -39,6 +53,7 @@ export interface Config {
   discordApiUrl: string;
   logLevel: LogLevel;
   limits: Limits;
+  scale: ScaleConfig;
 }
 
 /** An optional string: blank counts as unset. */
@@ -80,6 +95,13 @@ const schema = z.object({
   MAX_ATTACHMENT_BYTES: wholeNumber('MAX_ATTACHMENT_BYTES', 1024, 100 * 1024 * 1024, 1024 * 1024),
   MAX_TRAIN_FILES: wholeNumber('MAX_TRAIN_FILES', 1, 500, 20),
   CONCURRENCY: wholeNumber('CONCURRENCY', 1, 64, 1),
+  MAX_JOBS_PER_GUILD: wholeNumber('MAX_JOBS_PER_GUILD', 1, 100_000, 50),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\/[^\s]+$/i.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+  QUEUE_NAME: optionalText
+    .transform((v) => v ?? 'mixtape')
+    .refine((v) => /^[\w-]{1,64}$/.test(v), 'QUEUE_NAME must be letters, digits, - or _'),
+  SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/.test(v), 'SHARDS must be auto or a number of shards'),
+  HEALTH_PORT: optionalText.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'HEALTH_PORT must be a port number'),
 });
 
 /**
@@ -109,6 +131,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttachmentBytes: v.MAX_ATTACHMENT_BYTES,
       maxTrainFiles: v.MAX_TRAIN_FILES,
       concurrency: v.CONCURRENCY,
+      maxJobsPerGuild: v.MAX_JOBS_PER_GUILD,
+    },
+    scale: {
+      redisUrl: v.REDIS_URL,
+      queueName: v.QUEUE_NAME,
+      shards: v.SHARDS === undefined ? undefined : v.SHARDS === 'auto' ? 'auto' : Number(v.SHARDS),
+      healthPort: v.HEALTH_PORT === undefined ? undefined : Number(v.HEALTH_PORT),
     },
   };
 }

@@ -12,7 +12,8 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.fake-token-for-tests_0123456789';
 
 test('defaults: nothing set is a valid configuration for the CLI', () => {
   const config = loadConfig({});
-  assert.deepEqual(config.limits, { maxJobsPerUser: 2, maxQueue: 20, maxAttachmentBytes: 1024 * 1024, maxTrainFiles: 20, concurrency: 1 });
+  assert.deepEqual(config.limits, { maxJobsPerUser: 2, maxQueue: 20, maxAttachmentBytes: 1024 * 1024, maxTrainFiles: 20, concurrency: 1, maxJobsPerGuild: 50 });
+  assert.deepEqual(config.scale, { redisUrl: undefined, queueName: 'mixtape', shards: undefined, healthPort: undefined });
   assert.equal(config.discordApiUrl, 'https://discord.com/api');
   assert.equal(config.logLevel, 'info');
   assert.equal(config.discordToken, undefined);
@@ -105,4 +106,12 @@ test('the logger redacts tokens, authorization headers and passwords', () => {
   assert.match(out, /"authorization":"\[redacted\]"/);
   assert.match(out, /"user":"alice"/);
   assert.match(out, /"name":"test"/);
+});
+
+test('scale-out settings: Redis URL, queue name, shards, health port; bad values are named', () => {
+  const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_NAME: 'mt-1', SHARDS: 'auto', HEALTH_PORT: '8080', MAX_JOBS_PER_GUILD: '7' });
+  assert.deepEqual(config.scale, { redisUrl: 'redis://127.0.0.1:6379', queueName: 'mt-1', shards: 'auto', healthPort: 8080 });
+  assert.equal(config.limits.maxJobsPerGuild, 7);
+  assert.equal(loadConfig({ SHARDS: '2' }).scale.shards, 2);
+  assert.throws(() => loadConfig({ REDIS_URL: 'localhost:6379', SHARDS: 'many' }), /REDIS_URL must start with redis:\/\/.*SHARDS must be auto/);
 });

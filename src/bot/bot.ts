@@ -12,6 +12,25 @@ import { AudioCache } from './voice/audio-cache.ts';
 import { VoiceManager } from './voice/manager.ts';
 import { audioLoader } from './voice/loader.ts';
 import { RadioManager } from './radio/manager.ts';
+import { createDelivery } from '../delivery/rest.ts';
+import { createLocalJobs, type LocalJobs } from '../queue/local-jobs.ts';
+import type { JobRuntime } from '../jobs/runtime.ts';
+
+/** The REST base when none is configured. */
+export const DISCORD_API_URL = 'https://discord.com/api';
+
+/** The runtime jobs use in this process: REST delivery, the bot's audio cache for voice. */
+export function jobRuntime(config: BotConfig, deps: BotDeps, audio?: AudioCache): JobRuntime {
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  return {
+    store: deps.store,
+    studio: deps.studio,
+    log: deps.log,
+    limits,
+    audio,
+    delivery: createDelivery({ apiUrl: config.discordApiUrl ?? DISCORD_API_URL, botToken: config.discordToken, log: deps.log }),
+  };
+}
 
 export interface RunningBot {
   client: Client;
@@ -30,8 +49,12 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
   });
   const audio = new AudioCache(deps.limits?.audioCacheBytes ?? DEFAULT_LIMITS.audioCacheBytes);
   const voice = new VoiceManager({ client, log: deps.log, load: audioLoader({ client, store: deps.store, studio: deps.studio, audio }) });
+  // Without a shared queue, jobs run here on the in-process scheduler, saved in the jobs table.
+  const local: LocalJobs | undefined = deps.jobs
+    ? undefined
+    : createLocalJobs({ queue: deps.queue, runtime: jobRuntime(config, deps, audio), maxPerGuild: config.maxJobsPerGuild });
   const ctx: BotContext = {
-    client, store: deps.store, queue: deps.queue, studio: deps.studio, log: deps.log,
+    client, store: deps.store, queue: deps.queue, jobs: deps.jobs ?? local!, studio: deps.studio, log: deps.log,
     limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, radio: new RadioManager(), commands,
   };
   const inFlight = new Set<Promise<void>>();
@@ -47,7 +70,11 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
   await client.login(config.discordToken);
   await ready;
   const appId = client.application!.id;
-  const registration = await registerCommands(client.rest, appId, commands.map((c) => c.data), config.devGuildId || undefined);
+  const registration = config.registerCommands === false
+    ? 'skipped'
+    : await registerCommands(client.rest, appId, commands.map((c) => c.data), config.devGuildId || undefined);
+  // Jobs a previous process left behind: run them now (each answers its member) or say they were lost.
+  if (local) await local.resume().catch((err) => deps.log.error({ err }, 'could not resume saved jobs'));
   deps.log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, registration, scope: config.devGuildId ? 'guild' : 'global' }, 'bot ready');
 
   return {

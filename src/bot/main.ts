@@ -50,7 +50,7 @@ export async function main(): Promise<number> {
     // Models and the SoundFont load in the background: the bot answers meanwhile.
     void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     const bot = await startBot(
-      { discordToken: config.discordToken!, discordApiUrl: config.discordApiUrl, devGuildId: config.devGuildId },
+      { discordToken: config.discordToken!, discordApiUrl: config.discordApiUrl, devGuildId: config.devGuildId, maxJobsPerGuild: config.limits.maxJobsPerGuild },
       { store, queue, studio, log, limits: botLimits(config) },
     );
     let stopping = false;
@@ -59,6 +59,7 @@ export async function main(): Promise<number> {
       stopping = true;
       log.info({ signal }, 'shutting down');
       await bot.stop().catch((err) => log.warn({ err: err.message }, 'stop failed'));
+      await bot.ctx.jobs.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
       await store.close().catch(() => undefined);
       process.exit(0);

@@ -10,7 +10,7 @@ import type {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Store } from '../storage/types.ts';
-import type { JobQueue } from '../queue/types.ts';
+import type { DurableQueue, JobQueue } from '../queue/types.ts';
 import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../studio/types.ts';
 import type { VoiceManager } from './voice/manager.ts';
 import type { AudioCache } from './voice/audio-cache.ts';
@@ -67,7 +67,10 @@ export const DEFAULT_LIMITS: BotLimits = {
 /** What `startBot` needs besides the config. */
 export interface BotDeps {
   store: Store;
+  /** The in-process scheduler (also under `jobs` when no other queue is given). */
   queue: JobQueue;
+  /** The job queue (BullMQ when REDIS_URL is set); the in-process one on `queue` when absent. */
+  jobs?: DurableQueue;
   studio: Studio;
   log: Logger;
   limits?: Partial<BotLimits>;
@@ -78,6 +81,8 @@ export interface BotContext {
   client: Client;
   store: Store;
   queue: JobQueue;
+  /** Where compose jobs go (plain data; run here or by a `mixtape worker`). */
+  jobs: DurableQueue;
   studio: Studio;
   log: Logger;
   limits: BotLimits;
@@ -101,4 +106,8 @@ export interface BotConfig {
   discordApiUrl?: string;
   /** Register commands in this guild only (instant) instead of globally. */
   devGuildId?: string;
+  /** Jobs per guild waiting or running at once (in-process queue). */
+  maxJobsPerGuild?: number;
+  /** Register slash commands at startup (default true; shards other than 0 leave it to shard 0). */
+  registerCommands?: boolean;
 }

@@ -133,7 +133,7 @@ export function createMemoryQueue(options: QueueOptions = {}): JobQueue {
       if (userJobs(spec.userId) >= perUser) throw new MixtapeError('LIMIT', perUserMessage(perUser));
       if (waiting.length + running.size >= maxQueue) throw new MixtapeError('LIMIT', queueFullMessage(maxQueue));
 
-      const id = randomBytes(6).toString('base64url');
+      const id = spec.id ?? randomBytes(6).toString('base64url');
       let resolve!: (v: unknown) => void;
       let reject!: (e: unknown) => void;
       const promise = new Promise<T>((res, rej) => {

@@ -12,6 +12,8 @@ export interface JobContext {
 }
 
 export interface JobSpec<T> {
+  /** The job's id (a durable job keeps its id across restarts); a random one when absent. */
+  id?: string;
   userId: string;
   /** What the job does, e.g. 'compose' or 'train'. */
   kind: string;
@@ -78,4 +80,29 @@ export interface QueueOptions {
   maxQueue?: number;
   /** Jobs waiting or running per user (default 2). */
   maxPerUser?: number;
+}
+
+/**
+ * The queue of job payloads (plain data, see src/jobs/payload.ts): the in-process one
+ * (persisted in the jobs table) or BullMQ on Redis. Admission (per member, per guild, in
+ * total) happens at enqueue; positions and progress are shown on the member's reply.
+ */
+export interface AdmitOptions {
+  /** The guild's own per-member limit (/settings job-limit); the queue's default when absent. */
+  maxPerUser?: number;
+}
+
+export interface DurableQueue {
+  readonly mode: 'memory' | 'bullmq';
+  /**
+   * Holds a place for the member's next job, or throws MixtapeError LIMIT when the member, the
+   * guild or the queue is full. `enqueue` takes the place; call the returned function when not enqueuing.
+   */
+  admit(userId: string, guildId: string, options?: AdmitOptions): Promise<() => void>;
+  /** Enqueues the job (idempotent by payload id); its position (0 = running or about to). Throws LIMIT like `admit`. */
+  enqueue(payload: import('../jobs/payload.ts').JobPayload, options?: AdmitOptions): Promise<{ id: string; position: number }>;
+  /** Jobs by state, for /healthz, metrics and the load test. */
+  counts(): Promise<Record<string, number>>;
+  /** Stop accepting; in-process: wait for running jobs, keep waiting ones for the next start. */
+  close(): Promise<void>;
 }

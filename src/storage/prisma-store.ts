@@ -254,6 +254,24 @@ export function createPrismaStore(
         return row ? jobOf(row) : null;
       }),
 
+    listJobs: (statuses, limit = 500) =>
+      guard(async () => {
+        const rows = await db.job.findMany({ where: { status: { in: [...statuses] } }, orderBy: { createdAt: 'asc' }, take: limit });
+        return rows.map(jobOf);
+      }),
+
+    setTrackAudio: (trackId, ogg) =>
+      guard(async () => {
+        const bytes = new Uint8Array(ogg);
+        await db.trackAudio.upsert({ where: { trackId }, create: { trackId, ogg: bytes }, update: { ogg: bytes } });
+      }),
+
+    getTrackAudio: (trackId) =>
+      guard(async () => {
+        const row = await db.trackAudio.findUnique({ where: { trackId } });
+        return row ? new Uint8Array(row.ogg) : null;
+      }),
+
     ping: () =>
       guard(async () => {
         await db.$queryRaw`SELECT 1`;
@@ -545,6 +563,7 @@ function jobData(input: JobInput) {
     guildId: input.guildId ?? null,
     status: 'queued',
     progress: 0,
+    payload: input.payload === undefined ? null : JSON.stringify(input.payload),
     createdAt: now,
     updatedAt: now,
   };
@@ -555,7 +574,7 @@ function jobPatch(patch: JobPatch) {
     throw new MixtapeError('BAD_ARGUMENT', `a job status is one of ${JOB_STATUSES.join(', ')}`);
   }
   const progress = patch.progress === undefined ? undefined : Math.min(1, Math.max(0, patch.progress || 0));
-  return { status: patch.status, progress, error: patch.error, updatedAt: new Date() };
+  return { status: patch.status, progress, error: patch.error, updatedAt: new Date(), ...(patch.started ? { attempts: { increment: 1 } } : {}) };
 }
 
 function jobOf(row: Prisma.JobModel): JobRecord {
@@ -567,9 +586,19 @@ function jobOf(row: Prisma.JobModel): JobRecord {
     status: (JOB_STATUSES as readonly string[]).includes(row.status) ? (row.status as JobStatus) : 'failed',
     progress: row.progress,
     error: row.error,
+    payload: row.payload === null ? null : parseAny(row.payload),
+    attempts: row.attempts,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+function parseAny(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function parseJson(text: string): Record<string, unknown> {

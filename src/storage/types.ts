@@ -168,6 +168,8 @@ export interface JobInput {
   kind: string;
   userId: string;
   guildId?: string | null;
+  /** The job as plain data (JSON-serialisable), kept so another process or a restart can run it. */
+  payload?: unknown;
 }
 
 export interface JobPatch {
@@ -175,6 +177,8 @@ export interface JobPatch {
   /** 0..1 */
   progress?: number;
   error?: string | null;
+  /** Count one more start of the job. */
+  started?: boolean;
 }
 
 export interface JobRecord {
@@ -185,6 +189,9 @@ export interface JobRecord {
   status: JobStatus;
   progress: number;
   error: string | null;
+  /** The parsed payload (null when the job was recorded without one). */
+  payload: unknown;
+  attempts: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -264,6 +271,13 @@ export interface Store {
   updateJob(id: string, patch: JobPatch): Promise<JobRecord>;
   /** The job or null. */
   getJob(id: string): Promise<JobRecord | null>;
+  /** Jobs in these states, oldest first (at most `limit`, default 500). */
+  listJobs(statuses: readonly JobStatus[], limit?: number): Promise<JobRecord[]>;
+
+  /** Keep a track's Ogg/Opus audio (replacing any), for voice in any process. */
+  setTrackAudio(trackId: string, ogg: Uint8Array): Promise<void>;
+  /** The track's stored Ogg/Opus audio, or null. */
+  getTrackAudio(trackId: string): Promise<Uint8Array | null>;
 
   /** Health check: resolves when the database answers, throws UNAVAILABLE otherwise. */
   ping(): Promise<void>;

@@ -2,7 +2,7 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { BotCommand } from '../types.ts';
 import { composeAndPost } from '../compose-flow.ts';
-import { assertMidi, checkUpload, download } from '../attachments.ts';
+import { checkUpload } from '../attachments.ts';
 import { BARS, TEMPERATURE, autocompleteCommon, numberOption, pickKnown, randomSeed } from '../options.ts';
 import { modelNames } from './models.ts';
 
@@ -34,11 +34,8 @@ export const continueCommand: BotCommand = {
         seed: randomSeed(),
       },
       modelName: i.options.getString('model') ?? undefined,
-      primer: async () => {
-        const bytes = await download(file.url, ctx.limits.maxMidiBytes, ctx.limits.downloadTimeoutMs);
-        assertMidi(file.name, bytes);
-        return bytes;
-      },
+      // Downloaded (bounded) and checked by the job, in whichever process runs it.
+      primer: { from: 'url', url: file.url, name: file.name },
       verb: 'Continuing your piece',
     });
   },

@@ -1,6 +1,7 @@
 /**
- * Where a queued track's audio comes from: the in-memory cache, else the Ogg/Opus file on the
- * track's Discord message, else a fresh render of the stored MIDI (when the studio offers it).
+ * Where a queued track's audio comes from: the in-memory cache, else the Ogg/Opus the job
+ * stored in the database (any process made it), else the Ogg/Opus file on the track's Discord
+ * message, else a fresh render of the stored MIDI (when the studio offers it).
  */
 import type { Client } from 'discord.js';
 import { MixtapeError } from '../../engine/errors.ts';
@@ -39,7 +40,8 @@ export function audioLoader(deps: { client: Client; store: Store; studio: Studio
     if (cached) return cached;
     const track = await deps.store.getTrack(item.trackId);
     if (!track) throw new MixtapeError('NOT_FOUND', 'This track was deleted.');
-    const ogg = await oggFromMessage(deps.client, track);
+    const stored = await deps.store.getTrackAudio(item.trackId).catch(() => null);
+    const ogg = stored && isOggOpus(stored) ? stored : await oggFromMessage(deps.client, track);
     let audio: TrackAudio | null = ogg ? { ogg } : null;
     if (!audio && deps.studio.renderPcm) audio = { pcm: await deps.studio.renderPcm(track.midi, { instrument: track.instrument, tempo: track.tempo }) };
     if (!audio) throw new MixtapeError('NOT_FOUND', 'The audio of this track is no longer available.');
