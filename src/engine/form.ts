@@ -22,6 +22,8 @@ import type { Note, Score } from './score.ts';
 export const REPEAT_THRESHOLD = 0.75;
 /** Bars analysed by default (the ANCHORS figures use 32). */
 export const DEFAULT_FORM_BARS = 32;
+/** Most bars analysed per piece (comparisons grow with the square of the bars). */
+export const MAX_FORM_BARS = 256;
 /** A phrase ends every this many bars (bars 4, 8, 12, ...). */
 export const PHRASE_BARS = 4;
 
@@ -185,7 +187,7 @@ export function formStats(score: Score, opts: FormOptions = {}): FormStats {
   const notes = onGrid.filter((n) => n.start >= origin).map((n) => ({ ...n, start: n.start - origin }));
   const lastEnd = notes.reduce((m, n) => Math.max(m, n.start + n.length), 0);
   const totalSteps = Math.max(lastEnd, Number.isFinite(score.lengthBeats) ? beatToStep(score.lengthBeats) - origin : 0);
-  const maxBars = Math.max(0, Math.floor(opts.maxBars ?? DEFAULT_FORM_BARS));
+  const maxBars = Math.min(MAX_FORM_BARS, Math.max(0, Math.floor(opts.maxBars ?? DEFAULT_FORM_BARS)) || 0);
   const bars = Math.min(maxBars, Math.floor(totalSteps / barSteps));
   const barSets = spanSets(notes, barSteps, bars);
   const partA = spanSets(notes, 8 * barSteps, 2);

@@ -38,6 +38,8 @@ test('a tune without repeats scores 0 everywhere; under 16 bars there is no part
   // Only the first maxBars bars count: the repeat in bars 5-8 is outside a 4-bar window.
   assert.equal(formStats(tuneOf([0, 1, 2, 3, 0, 1, 2, 3]), { maxBars: 4 }).barRepeatRate, 0);
   assert.equal(formStats(tuneOf([0, 1, 2, 3, 0, 1, 2, 3]), { maxBars: 4 }).bars, 4);
+  assert.equal(formStats(tuneOf([0, 1]), { maxBars: NaN }).bars, 0, 'a nonsense window measures nothing');
+  assert.equal(formStats(tuneOf([0, 0]), { maxBars: 1e12 }).barRepeatRate, 0.5, 'a huge window is capped, not allocated');
 });
 
 test('the 75 % rule: 3 of 4 shared events repeat, 2 of 4 do not, and the measure is symmetric', () => {
