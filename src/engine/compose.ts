@@ -70,7 +70,7 @@ export interface Composition {
   /** The meter written, e.g. '6/8', and the tune type when there is one. */
   meter: string;
   tuneType?: string;
-  /** The form followed, bar by bar: a letter per bar of the parts (e.g. 'AAAAAAAA...'), '' when free. */
+  /** The form followed: the part letter of each new bar (e.g. 'AAAAAAAAAAAAAAAABBBB...' for a reel), '' when free. */
   form: string;
 }
 
@@ -208,14 +208,8 @@ export function compose(req: CompositionRequest): Composition {
     generateMs: performance.now() - started,
     meter: meterName(meter),
     tuneType: req.primer ? undefined : choice.type?.name,
-    form: shape.plan ? formLetters(req.genre, req.bars) : '',
+    form: shape.piecePlan?.map((p) => p.part ?? '').join('') ?? '',
   };
-}
-
-/** The part letter of each new bar, e.g. 'AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB' for a 32-bar reel. */
-function formLetters(genre: Genre, bars: number): string {
-  const recipe = genre.form ?? FREE_FORM;
-  return Array.from({ length: bars }, (_, b) => recipe.parts[Math.floor(b / recipe.partBars) % recipe.parts.length]).join('');
 }
 
 /** True when the generated part of a sequence sounds at least one note. */

@@ -10,6 +10,8 @@ import type { Note } from './score.ts';
 
 /** What happens in one bar. */
 export interface BarPlan {
+  /** The part the bar belongs to ('A', 'B', ...). */
+  part?: string;
   /** An earlier bar (0-based, primer bars included) played again; absent: the network writes the bar. */
   copyOf?: number;
   /** With copyOf: the first part of the bar is copied and the network writes the rest (a varied repeat). */
@@ -23,12 +25,19 @@ export interface BarPlan {
   closeSteps?: number;
   /** Set by placeCloses: a model bar after the closing note of a bar written as several model bars. */
   silent?: boolean;
+  /** The closing note starts on the downbeat (a whole-bar close). */
+  closeOnDownbeat?: boolean;
+  /** Set by placeCloses: a model bar before the closing note of its bar: notes end by this step (from its bar line). */
+  endBy?: number;
 }
 
 /** How a genre's pieces are built from parts, as measured on its data. */
 export interface FormRecipe {
-  /** Part letters in playing order, repeated to fill the piece: 'AABB' for reels and jigs. */
-  parts: string;
+  /**
+   * Part letters in playing order, repeated to fill the piece: 'AABB' for reels and jigs. Several
+   * patterns: each piece draws one (pieces of a genre are not all built alike).
+   */
+  parts: string | string[];
   /** Bars per part. */
   partBars: number;
   /** Chance that a part's second phrase restates the first bars of its first phrase. */
@@ -43,6 +52,8 @@ export interface FormRecipe {
   phraseBars: number;
   /** A part's repeat gets its own ending: its last bar is written anew (second-time bar). */
   secondEnding: boolean;
+  /** Chance that the last note starts on the last bar's downbeat (a whole-bar close), not later in it. */
+  finalDownbeat?: number;
 }
 
 /** A through-composed piece: nothing planned but the ending. @example FREE_FORM.parts // 'A' */
@@ -58,16 +69,18 @@ export function planForm(recipe: FormRecipe, bars: number, rng: Rng, opts: { pri
   const total = primerBars + Math.max(0, bars);
   const plan: BarPlan[] = [];
   const firstBarOfPart = new Map<string, number>();
+  const patterns = typeof recipe.parts === 'string' ? [recipe.parts] : recipe.parts;
+  const parts = patterns[Math.floor(rng.next() * patterns.length)] ?? 'A';
   for (let bar = 0; bar < total; bar++) {
     const partIndex = Math.floor(bar / recipe.partBars);
     const inPart = bar % recipe.partBars;
-    const letter = recipe.parts[partIndex % recipe.parts.length];
+    const letter = parts[partIndex % parts.length];
     const partStart = bar - inPart;
     if (inPart === 0 && !firstBarOfPart.has(letter)) firstBarOfPart.set(letter, partStart);
     const original = firstBarOfPart.get(letter)!;
     const partEnd = Math.min(total, partStart + recipe.partBars);
     const lastOfPart = bar === partEnd - 1;
-    const step: BarPlan = {};
+    const step: BarPlan = { part: letter };
     if (original < partStart) {
       // A part played again: every bar comes back, but its last bar is a new (second-time) ending.
       if (!(lastOfPart && recipe.secondEnding)) {
@@ -86,7 +99,9 @@ export function planForm(recipe: FormRecipe, bars: number, rng: Rng, opts: { pri
     if (phraseEnd && step.copyOf === undefined && rng.next() < recipe.hold) step.close = 'hold';
     plan.push(step);
   }
-  if (opts.final !== false && total > 0) plan[total - 1] = { close: 'final' };
+  const downbeat = rng.next() < (recipe.finalDownbeat ?? 0);
+  const last = plan[total - 1];
+  if (opts.final !== false && total > 0) plan[total - 1] = { part: last.part, close: 'final', ...(downbeat ? { closeOnDownbeat: true } : {}) };
   if (primerBars === 0 && total > 0) plan[0] = { ...plan[0], sounding: true };
   return plan.slice(primerBars).map((p) => (p.copyOf !== undefined && p.copyOf >= 0 ? p : withoutCopy(p)));
 }
@@ -120,8 +135,10 @@ export function placeCloses(plan: readonly BarPlan[], meter: Meter, unit = 1): B
       if (p.vary && unit === 1) out.vary = true;
       if (p.sounding && k === 0) out.sounding = true;
       if (p.close) {
-        const at = p.close === 'final' ? finalNoteStep(meter) : holdNoteStep(meter);
+        const at = p.closeOnDownbeat ? 0 : p.close === 'final' ? finalNoteStep(meter) : holdNoteStep(meter);
         const closeBar = Math.floor(at / modelSteps);
+        // Nothing rings into the closing note from the bar's earlier model bars (its bass must be the tonic).
+        if (k < closeBar) out.endBy = at - k * modelSteps;
         if (k === closeBar) Object.assign(out, { close: p.close, closeAt: at % modelSteps, closeSteps: barSteps - at });
         if (k > closeBar) out.silent = true;
       }

@@ -225,7 +225,7 @@ function copyBar(codec: Codec, seq: Sequence, bar: number, events: readonly numb
 
 /** The codec rules of a planned bar; a closing note on the tonic of the key (given, or heard so far). */
 function barRules(codec: Codec, seq: Sequence, step: BarPlan, key?: Key): BarRules {
-  const rules: BarRules = { aligned: true, sounding: step.sounding, silent: step.silent };
+  const rules: BarRules = { aligned: true, sounding: step.sounding, silent: step.silent, endBy: step.endBy };
   if (step.closeAt === undefined) return rules;
   rules.closeAt = step.closeAt;
   rules.closeSteps = step.closeSteps;

@@ -12,8 +12,9 @@ export const classical: Genre = {
     { meter: { numerator: 2, denominator: 4 }, weight: 60 },
     { meter: { numerator: 6, denominator: 8 }, weight: 34 },
   ],
-  // Periods of two 4-bar phrases, the second often opening like the first; a varied return of A.
-  form: { parts: 'ABAC', partBars: 8, phraseBars: 4, restate: 0.4, restateBars: 2, vary: 0.35, hold: 0.3, secondEnding: true },
+  // Periods of two 4-bar phrases, the second often opening like the first; a varied return of A,
+  // or a repeated first period.
+  form: { parts: ['ABAC', 'AABC'], partBars: 8, phraseBars: 4, restate: 0.3, restateBars: 2, vary: 0.35, hold: 0.2, secondEnding: true, finalDownbeat: 0.5 },
   sources: [
     { path: 'classical/piano-midi.de', licence: 'CC BY-SA 3.0 DE (piano-midi.de, Bernd Krueger); "for study and research only"', description: 'piano-midi.de solo piano performances of 25 composers, Mozart included' },
   ],

@@ -49,6 +49,8 @@ export interface BarRules {
   sounding?: boolean;
   /** The bar stays silent (the rest of a closing bar written as several model bars). */
   silent?: boolean;
+  /** Notes end by this step from the bar line (a model bar before the closing note of a longer bar). */
+  endBy?: number;
 }
 
 export interface Codec {

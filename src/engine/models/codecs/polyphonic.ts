@@ -57,6 +57,8 @@ function applyBarRules(mask: boolean[], barTokens: readonly number[], stepsPerBa
   const forbid = (test: (t: number) => boolean) => mask.forEach((_, t) => test(t) && (mask[t] = false));
   if (rules.silent) return forbid((t) => t !== LAYOUT.bar);
   if (rules.sounding && pitchesInBar === 0) forbid((t) => t === LAYOUT.bar);
+  const endBy = rules.endBy;
+  if (endBy !== undefined) forbid((t) => isDur(t) && t - LAYOUT.dur + 1 > Math.max(1, endBy - pos));
   const close = rules.closeAt;
   if (close === undefined) return;
   const closing = barTokens.includes(LAYOUT.pos + close);
