@@ -17,8 +17,9 @@ export const celtic: Genre = {
     { meter: TUNE_TYPES.waltz.meter, weight: 60, type: TUNE_TYPES.waltz },
     { meter: TUNE_TYPES['slip jig'].meter, weight: 59, type: TUNE_TYPES['slip jig'] },
   ],
-  // Dance tunes are two 8-bar parts, each played twice (AABB) with a second-time ending.
-  form: { parts: 'AABB', partBars: 8, phraseBars: 4, restate: 0.8, restateBars: 2, vary: 0.08, hold: 0.3, secondEnding: true, finalDownbeat: 0.2 },
+  // Dance tunes are two 8-bar parts, each played twice (AABB) with a second-time ending; a part's
+  // second phrase usually opens like its first (bars 5-7 = 1-3).
+  form: { parts: 'AABB', partBars: 8, phraseBars: 4, restate: 0.7, restateBars: 3, vary: 0.08, hold: 0.3, secondEnding: true, finalDownbeat: 0.2 },
   sources: [
     { path: 'celtic/ceol_rince_na_heireann', licence: 'CC BY 4.0 (README) / Unlicense (LICENSE.md)', description: 'Ceol Rince na hÉireann: monophonic Irish dance tunes (Breathnach, transcribed by Bill Black)' },
     { path: 'celtic/nottingham/MIDI/melody', licence: 'GPL-3.0 (jukedeck/nottingham-dataset)', description: 'Nottingham Music Database folk tunes, melody-only MIDI' },
