@@ -13,6 +13,7 @@ import { plainMessage } from '../delivery/rest.ts';
 import type { ComposePayload } from './payload.ts';
 import type { JobRun, JobRuntime } from './runtime.ts';
 import { ensureMember } from './members.ts';
+import { COMPOSE_DEADLINE_MS, withDeadline } from '../untrusted/deadline.ts';
 
 /** The personal model the payload names; undefined for a genre model. */
 async function resolveModel(store: Store, p: ComposePayload): Promise<PersonalModelRef | undefined> {
@@ -66,10 +67,10 @@ export async function runCompose(p: ComposePayload, rt: JobRuntime, run: JobRun)
   }
   const model = await resolveModel(rt.store, p);
   const primerMidi = await loadPrimer(rt, p);
-  const result = await rt.studio.composeTrack(
+  const result = await withDeadline(rt.studio.composeTrack(
     { ...p.request, model, primerMidi, formats: ['ogg'] },
     (s) => run.reportProgress(s.fraction, s.detail ?? s.stage),
-  );
+  ), COMPOSE_DEADLINE_MS, `This piece took longer than ${COMPOSE_DEADLINE_MS / 1000} s and was stopped. Try fewer bars or a shorter file.`);
   const { userId, userName, guildId } = p.reply;
   await ensureMember(rt.store, userId, userName, guildId);
   const track = await createOnce(rt.store, {

@@ -9,6 +9,7 @@ import { getGenre } from '../engine/genres/index.ts';
 import { parseKey } from '../engine/key.ts';
 import { parseMeter, tuneType } from '../engine/meter.ts';
 import { readMidi } from '../engine/midi.ts';
+import { durationSeconds } from '../engine/score.ts';
 import { loadModelBytes, resolveModel } from '../engine/models/model.ts';
 import type { Model } from '../engine/models/model.ts';
 import { findInstrument, instrumentNames } from '../render/instruments.ts';
@@ -28,6 +29,15 @@ export interface ComposeExtras {
   /** false: no form plan (the network writes every bar freely), for comparison. */
   form?: boolean;
 }
+
+/**
+ * Bounds of a MIDI file to continue: the whole primer is primed through the network and
+ * rendered with the continuation, so its length bounds the job's time and memory
+ * (1024 beats is 256 bars of 4/4, about 8.5 minutes at 120 bpm).
+ */
+export const PRIMER_MAX_BEATS = 1024;
+export const PRIMER_MAX_NOTES = 8000;
+export const PRIMER_MAX_SECONDS = 360;
 
 const personalModels = new Map<string, Model>();
 
@@ -54,7 +64,11 @@ export async function generateScore(req: ComposeRequest, extras: ComposeExtras =
     throw new MixtapeError('UNKNOWN_INSTRUMENT', `unknown instrument "${req.instrument}"; try one of: ${instrumentNames().slice(0, 12).join(', ')}, ...`);
   }
   // The member's file is checked before any model is loaded.
-  const primer = req.primerMidi ? readMidi(req.primerMidi) : undefined;
+  const primer = req.primerMidi ? readMidi(req.primerMidi, { maxBeats: PRIMER_MAX_BEATS, maxNotes: PRIMER_MAX_NOTES }) : undefined;
+  // Beats alone do not bound the audio: a file may say 1 bpm. Its playing time must fit too.
+  if (primer && durationSeconds(primer) > PRIMER_MAX_SECONDS) {
+    throw new MixtapeError('TOO_LARGE', `that MIDI file plays for ${Math.round(durationSeconds(primer) / 60)} minutes; the limit is ${PRIMER_MAX_SECONDS / 60} minutes`);
+  }
   const model = await modelFor(req, extras);
   return compose({
     model,

@@ -1,6 +1,7 @@
 /**
  * Worker thread body of the generation pool: models stay loaded here and every network step
- * runs here, so the bot's event loop never waits on a composition.
+ * runs here, so the bot's event loop never waits on a composition. Requests run one at a
+ * time, in order, each announced ('started') so its deadline counts from its own start.
  */
 import { parentPort } from 'node:worker_threads';
 import { isMixtapeError } from '../engine/errors.ts';
@@ -20,6 +21,10 @@ async function handle(m: GeneratorMessage): Promise<GeneratorReply> {
   return { id: m.id, type: 'piece', piece: await generateScore(m.req, m.extras) };
 }
 
+let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (m: GeneratorMessage) => {
-  handle(m).then(post, (e: unknown) => post({ id: m.id, type: 'error', code: isMixtapeError(e) ? e.code : undefined, message: (e as Error).message }));
+  queue = queue.then(async () => {
+    post({ id: m.id, type: 'started' });
+    await handle(m).then(post, (e: unknown) => post({ id: m.id, type: 'error', code: isMixtapeError(e) ? e.code : undefined, message: (e as Error).message }));
+  });
 });
