@@ -49,8 +49,13 @@ test('Variation and Extend work on every track, by the author and by another mem
     { name: 'genre only (no optional setting)', make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'compose', { genre: 'celtic', bars: 2 })), expect: { instrument: undefined, genre: 'celtic' } },
     {
       name: 'every optional setting',
-      make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'compose', { genre: 'jazz', bars: 3, temperature: 1.3, instrument: 'flute', tempo: 150, seed: 5 })),
-      expect: { instrument: 'flute', tempo: 150, temperature: 1.3, genre: 'jazz' },
+      make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'compose', { genre: 'jazz', bars: 3, temperature: 1.3, instrument: 'flute', tempo: 150, seed: 5, meter: '6/8' })),
+      expect: { instrument: 'flute', tempo: 150, temperature: 1.3, genre: 'jazz', meter: '6/8' },
+    },
+    {
+      name: 'a tune type',
+      make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'compose', { genre: 'celtic', bars: 2, type: 'slip jig' })),
+      expect: { genre: 'celtic', tuneType: 'slip jig' },
     },
     { name: 'a continued upload', make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'continue', { file: { attachment: file }, bars: 2, genre: 'game' })), expect: { instrument: undefined, genre: 'game' } },
     { name: 'a shared personal model', make: () => trackPosted(h.fake, h.fake.slash(h.users.alice, 'compose', { genre: 'pop', bars: 2, model: 'open-style' })), expect: { model: shared.id } },
