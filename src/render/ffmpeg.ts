@@ -93,16 +93,56 @@ export interface EncodeOptions {
 
 /** Encodes s16 PCM to the format, under `maxBytes` (default 10 MiB minus a margin). @example await encode(pcm, 'ogg') */
 export async function encode(pcm: Pcm16, format: EncodeFormat, options: EncodeOptions = {}): Promise<Uint8Array> {
+  return startEncoder(format, { ...options, seconds: pcmSeconds(pcm), sampleRate: pcm.sampleRate, channels: pcm.channels }).finish(pcm);
+}
+
+/** An encoder started ahead of its PCM: `finish` feeds the samples and resolves with the file. */
+export interface PendingEncoder {
+  finish(pcm: Pcm16): Promise<Uint8Array>;
+  /** Stops the waiting ffmpeg (the audio never came). */
+  abort(): void;
+}
+
+/**
+ * Starts ffmpeg before the audio exists (process start and codec set-up overlap synthesis), with
+ * a bitrate chosen for `seconds`, an upper bound of the length. `finish` writes the PCM; a file
+ * over `maxBytes` (rare VBR overshoot, or a longer piece than announced) is encoded again lower.
+ * @example const enc = startEncoder('mp3', { seconds: 40 }); ...; const mp3 = await enc.finish(pcm)
+ */
+export function startEncoder(format: EncodeFormat, options: EncodeOptions & { seconds: number; sampleRate?: number; channels?: 1 | 2 }): PendingEncoder {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (format === 'wav') return encodeWavWithin(pcm, maxBytes);
+  if (format === 'wav') return { finish: async (pcm) => encodeWavWithin(pcm, maxBytes), abort: () => {} };
   const ffmpeg = findFfmpeg(options.ffmpegPath);
-  let kbps = chooseBitrate(format, pcmSeconds(pcm), maxBytes, options.bitrate ?? (format === 'ogg' ? 128 : 160));
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const bytes = await runFfmpeg(ffmpeg, pcm, codecArgs(format, kbps));
-    if (bytes.length <= maxBytes) return bytes;
-    kbps = chooseBitrate(format, pcmSeconds(pcm), maxBytes, Math.floor(kbps * 0.8)); // rare: VBR overshoot
+  const preferred = options.bitrate ?? (format === 'ogg' ? 128 : 160);
+  const spawnFor = (kbps: number) => runFfmpeg(ffmpeg, { sampleRate: options.sampleRate ?? 48000, channels: options.channels ?? 2 }, codecArgs(format, kbps));
+  let kbps: number;
+  let first: ReturnType<typeof spawnFor> | undefined;
+  try {
+    kbps = chooseBitrate(format, options.seconds, maxBytes, preferred);
+    first = spawnFor(kbps);
+  } catch {
+    kbps = preferred; // too long for the estimate: decided again from the real length below
   }
-  throw tooLong(format, maxBytes);
+  return {
+    async finish(pcm) {
+      const seconds = pcmSeconds(pcm);
+      if (!first || chooseBitrate(format, seconds, maxBytes, preferred) < kbps) {
+        first?.abort();
+        kbps = chooseBitrate(format, seconds, maxBytes, preferred);
+        first = spawnFor(kbps);
+      }
+      let run = first;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const bytes = await run.write(pcm);
+        if (bytes.length <= maxBytes) return bytes;
+        kbps = chooseBitrate(format, seconds, maxBytes, Math.floor(kbps * 0.8)); // rare: VBR overshoot
+        run = spawnFor(kbps);
+      }
+      run.abort();
+      throw tooLong(format, maxBytes);
+    },
+    abort: () => first?.abort(),
+  };
 }
 
 function codecArgs(format: 'ogg' | 'mp3', kbps: number): string[] {
@@ -113,16 +153,16 @@ function codecArgs(format: 'ogg' | 'mp3', kbps: number): string[] {
       ['-c:a', 'libmp3lame', '-b:a', `${kbps}k`, '-compression_level', '7', '-f', 'mp3'];
 }
 
-/** Runs ffmpeg with PCM on stdin and returns stdout. */
-function runFfmpeg(ffmpeg: string, pcm: Pcm16, codec: string[]): Promise<Uint8Array> {
-  const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(pcm.sampleRate), '-ac', String(pcm.channels), '-i', 'pipe:0', ...codec, 'pipe:1'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => { err = (err + c.toString()).slice(-2000); });
-    child.stdin.on('error', () => {}); // EPIPE when ffmpeg dies early: reported by 'close'
+/** Starts ffmpeg reading raw PCM on stdin; `write` sends the samples and resolves with stdout. */
+function runFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: number }, codec: string[]): { write(pcm: Pcm16): Promise<Uint8Array>; abort(): void } {
+  const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(format.sampleRate), '-ac', String(format.channels), '-i', 'pipe:0', ...codec, 'pipe:1'];
+  const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => { err = (err + c.toString()).slice(-2000); });
+  child.stdin.on('error', () => {}); // EPIPE when ffmpeg dies early: reported by 'close'
+  const done = new Promise<Uint8Array>((resolve, reject) => {
     child.on('error', (e) => reject(new MixtapeError('FFMPEG_MISSING', `cannot run ffmpeg at ${ffmpeg} (${e.message}); ${INSTALL_HINT}`)));
     child.on('close', (code) => {
       if (code === 0) return resolve(new Uint8Array(Buffer.concat(out)));
@@ -132,6 +172,15 @@ function runFfmpeg(ffmpeg: string, pcm: Pcm16, codec: string[]): Promise<Uint8Ar
       }
       reject(new Error(`ffmpeg failed (exit ${code}): ${line}`));
     });
-    child.stdin.end(Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength));
   });
+  done.catch(() => {}); // reported through write()
+  return {
+    write(pcm) {
+      child.stdin.end(Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength));
+      return done;
+    },
+    abort() {
+      child.kill('SIGKILL');
+    },
+  };
 }

@@ -3,9 +3,9 @@
  * Synthesis runs in the warm worker while the picture is drawn; encoders run in parallel.
  */
 import { MixtapeError } from '../engine/errors.ts';
-import { noteCount, type Score } from '../engine/score.ts';
+import { durationSeconds, noteCount, type Score } from '../engine/score.ts';
 import { applyExpression, type ExpressionOptions } from './expression.ts';
-import { DEFAULT_MAX_BYTES, encode, findFfmpeg, type EncodeFormat } from './ffmpeg.ts';
+import { DEFAULT_MAX_BYTES, findFfmpeg, startEncoder, type EncodeFormat } from './ffmpeg.ts';
 import { midiToScore, scoreToMidi } from './midi.ts';
 import { toS16Interleaved } from './pcm.ts';
 import { countMidiNotes } from '../engine/midi.ts';
@@ -18,6 +18,7 @@ export { Renderer, getRenderer, closeRenderers, type RenderedAudio } from './ren
 export type { RenderOptions } from './synth-protocol.ts';
 export { encode, findFfmpeg, DEFAULT_MAX_BYTES, type EncodeFormat } from './ffmpeg.ts';
 export { pianoRoll } from './pianoroll.ts';
+export { integratedLoudness, truePeak, normalizeLoudness, TARGET_LUFS, CEILING_DBTP } from './loudness.ts';
 export { opusStream, opusPackets, encodeOpusPackets } from './opus.ts';
 export { toS16Interleaved } from './pcm.ts';
 export { applyVoicing, applyInstrument, voicingFor, VOICINGS } from './voicing.ts';
@@ -55,6 +56,9 @@ export interface RenderScoreResult {
   durationSeconds: number;
   truncated: boolean;
   noteCount: number;
+  /** Integrated loudness (LUFS) and true peak (dBTP) of the audio, as normalised in the synth worker. */
+  loudness?: number;
+  truePeak?: number;
   /** The score as rendered (voicing and expression applied) and its MIDI. */
   score: Score;
   midi: Uint8Array;
@@ -92,19 +96,31 @@ export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptio
   const t0 = performance.now();
   const rendering = renderer.render(midi, { reverb: o.reverb, chorus: o.chorus, maxSeconds: o.maxSeconds, maxNotes });
   rendering.catch(() => {}); // awaited below; the picture is drawn meanwhile
-  const t1 = performance.now();
-  const png = o.picture === false ? new Uint8Array(0) : pianoRoll(score, { primerEndBeat: o.primerEndBeat });
-  const imageMs = performance.now() - t1;
-  const audio = await rendering;
+  // The encoders start now, so their process start overlaps synthesis; the bitrate is chosen
+  // for the longest the audio can be (music + the synth's 3 s tail).
+  const seconds = Math.min(durationSeconds(score), o.maxSeconds ?? 600) + 3;
+  const encoders = formats.map((f) => startEncoder(f, { seconds, maxBytes: o.maxBytes ?? DEFAULT_MAX_BYTES, ffmpegPath: o.ffmpegPath }));
+  let audio: Awaited<typeof rendering>;
+  let png: Uint8Array;
+  let imageMs: number;
+  try {
+    const t1 = performance.now();
+    png = o.picture === false ? new Uint8Array(0) : pianoRoll(score, { primerEndBeat: o.primerEndBeat });
+    imageMs = performance.now() - t1;
+    audio = await rendering;
+  } catch (e) {
+    for (const enc of encoders) enc.abort();
+    throw e;
+  }
   const renderMs = performance.now() - t0; // wall time: the picture overlaps it
   const t2 = performance.now();
   const pcm = toS16Interleaved(audio.left, audio.right);
   const pcm16 = { samples: pcm, sampleRate: audio.sampleRate, channels: 2 as const };
-  const bytes = await Promise.all(formats.map((f) => encode(pcm16, f, { maxBytes: o.maxBytes ?? DEFAULT_MAX_BYTES, ffmpegPath: o.ffmpegPath })));
+  const bytes = await Promise.all(encoders.map((enc) => enc.finish(pcm16)));
   const encodeMs = performance.now() - t2;
   return {
     files: formats.map((format, i) => ({ format, bytes: bytes[i] })),
     png, pcm, sampleRate: audio.sampleRate, durationSeconds: audio.durationSeconds, truncated: audio.truncated,
-    noteCount: audio.noteCount, score, midi, timings: { renderMs, encodeMs, imageMs },
+    noteCount: audio.noteCount, loudness: audio.loudness, truePeak: audio.truePeak, score, midi, timings: { renderMs, encodeMs, imageMs },
   };
 }

@@ -21,8 +21,11 @@ export interface RenderedAudio {
   /** True when the file was longer than `maxSeconds` and was cut. */
   truncated: boolean;
   noteCount: number;
-  /** Time spent in the worker synthesising (parse + render). */
+  /** Time spent in the worker synthesising (parse + render + loudness). */
   renderMs: number;
+  /** Integrated loudness (LUFS) and true peak (dBTP) after normalisation; absent when `normalize: false`. */
+  loudness?: number;
+  truePeak?: number;
 }
 
 interface Pending { resolve: (r: RenderedAudio) => void; reject: (e: Error) => void }
@@ -135,6 +138,7 @@ function toAudio(m: RenderDone): RenderedAudio {
   return {
     left: m.left, right: m.right, sampleRate: m.sampleRate, durationSeconds: m.left.length / m.sampleRate,
     musicSeconds: m.musicSeconds, truncated: m.truncated, noteCount: m.noteCount, renderMs: m.renderMs,
+    loudness: m.loudness, truePeak: m.truePeak,
   };
 }
 

@@ -13,8 +13,10 @@ export interface RenderOptions {
   chorus?: boolean | Partial<ChorusSettings>;
   /** FluidSynth master gain before normalisation (default 0.5). */
   gain?: number;
-  /** Peak-normalise to -1 dBFS (default true). */
+  /** Normalise the loudness to `loudness` LUFS under a -1 dBTP ceiling (default true). */
   normalize?: boolean;
+  /** Target integrated loudness in LUFS (default -16, see loudness.ts). */
+  loudness?: number;
   /** Longest music rendered; longer files are cut and flagged `truncated` (default 600 s). */
   maxSeconds?: number;
   /** Longest tail after the last event while notes ring out (default 3 s). */
@@ -52,6 +54,9 @@ export interface RenderDone {
   musicSeconds: number;
   gain: number;
   renderMs: number;
+  /** Integrated loudness (LUFS) and true peak (dBTP) after normalisation; absent when not normalised. */
+  loudness?: number;
+  truePeak?: number;
 }
 
 export type WorkerReply =

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Synthesizer as SynthesizerType } from 'js-synthesizer';
 import { MixtapeError } from '../engine/errors.ts';
 import { parseSmf, type TimedEvent } from './smf.ts';
+import { normalizeLoudness, type LoudnessResult } from './loudness.ts';
 import { dropCache, soundfontBytes, type FontSource } from './soundfont-cache.ts';
 import type { RenderOptions, WorkerReply, WorkerRequest, WorkerInit } from './synth-protocol.ts';
 import { SAMPLE_RATE, resolveEffects } from './synth-protocol.ts';
@@ -161,11 +162,13 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   }
   synth.midiAllSoundsOff();
   let gain = 1;
+  let loudness: LoudnessResult | undefined;
   if (options.normalize !== false) {
-    const p = peak(left, right, 0, end);
-    // Lift quiet renders to -1 dBFS, but never by more than 12 dB (keeps near-silence quiet).
-    gain = p > 0 ? Math.min(0.89 / p, 4) : 1;
-    if (gain !== 1) for (let i = 0; i < end; i++) { left[i] *= gain; right[i] *= gain; }
+    // Every render lands on one loudness (EBU R128), limited under the true-peak ceiling.
+    const l = left.subarray(0, end);
+    const r = right.subarray(0, end);
+    loudness = normalizeLoudness(l, r, SAMPLE_RATE, { target: options.loudness });
+    gain = 10 ** (loudness.gainDb / 20);
   }
   // Trim without copying: ArrayBuffer#transfer(newLength) truncates in place where it can.
   const bytes = end * 4;
@@ -173,6 +176,7 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   return {
     left: trim(left), right: trim(right), truncated, noteCount: seq.noteCount,
     musicSeconds: Math.min(seq.endSeconds, bodyFrames / SAMPLE_RATE), gain, renderMs: performance.now() - t0,
+    loudness: loudness?.after, truePeak: loudness?.truePeak,
   };
 }
 
