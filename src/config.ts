@@ -54,6 +54,20 @@ export interface Config {
   logLevel: LogLevel;
   limits: Limits;
   scale: ScaleConfig;
+  web: WebConfig;
+}
+
+/** The web pages (`npm start` serves them when WEB_PORT is set; `mixtape web` always). */
+export interface WebConfig {
+  port?: number;
+  /** Public base URL of the pages (track links, the "Open" button, Discord's OAuth redirect). */
+  publicUrl?: string;
+  /** Signs login cookies (32+ characters). */
+  sessionSecret?: string;
+  /** The Discord application's OAuth2 client secret (login). */
+  clientSecret?: string;
+  /** Discord's authorization page. */
+  oauthAuthorizeUrl: string;
 }
 
 /** An optional string: blank counts as unset. */
@@ -90,6 +104,13 @@ const schema = z.object({
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
     .refine((v): v is LogLevel => (LOG_LEVELS as readonly string[]).includes(v), `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`),
+  WEB_PORT: optionalText.refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), 'WEB_PORT must be a port number from 1 to 65535'),
+  WEB_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'WEB_URL must be the http(s) address people open, e.g. https://mixtape.example.org'),
+  SESSION_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'SESSION_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)'),
+  DISCORD_CLIENT_SECRET: optionalText,
+  DISCORD_OAUTH_URL: optionalText
+    .transform((v) => v ?? 'https://discord.com/oauth2/authorize')
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'DISCORD_OAUTH_URL must be an http(s) URL'),
   MAX_JOBS_PER_USER: wholeNumber('MAX_JOBS_PER_USER', 1, 100, 2),
   MAX_QUEUE: wholeNumber('MAX_QUEUE', 1, 10_000, 20),
   MAX_ATTACHMENT_BYTES: wholeNumber('MAX_ATTACHMENT_BYTES', 1024, 100 * 1024 * 1024, 1024 * 1024),
@@ -138,6 +159,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueName: v.QUEUE_NAME,
       shards: v.SHARDS === undefined ? undefined : v.SHARDS === 'auto' ? 'auto' : Number(v.SHARDS),
       healthPort: v.HEALTH_PORT === undefined ? undefined : Number(v.HEALTH_PORT),
+    },
+    web: {
+      port: v.WEB_PORT === undefined ? undefined : Number(v.WEB_PORT),
+      publicUrl: v.WEB_URL?.replace(/\/+$/, ''),
+      sessionSecret: v.SESSION_SECRET,
+      clientSecret: v.DISCORD_CLIENT_SECRET,
+      oauthAuthorizeUrl: v.DISCORD_OAUTH_URL,
     },
   };
 }

@@ -28,6 +28,7 @@ export function jobRuntime(config: BotConfig, deps: BotDeps, audio?: AudioCache)
     log: deps.log,
     limits,
     audio,
+    webUrl: deps.webUrl,
     delivery: createDelivery({ apiUrl: config.discordApiUrl ?? DISCORD_API_URL, botToken: config.discordToken, log: deps.log }),
   };
 }
@@ -55,7 +56,7 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
     : createLocalJobs({ queue: deps.queue, runtime: jobRuntime(config, deps, audio), maxPerGuild: config.maxJobsPerGuild });
   const ctx: BotContext = {
     client, store: deps.store, queue: deps.queue, jobs: deps.jobs ?? local!, studio: deps.studio, log: deps.log,
-    limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, radio: new RadioManager(), commands,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, radio: new RadioManager(), commands, webUrl: deps.webUrl,
   };
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (i) => {

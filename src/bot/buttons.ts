@@ -5,7 +5,7 @@ import type { BotContext } from './types.ts';
 import { composeAndPost, ensureMember, planFromTrack } from './compose-flow.ts';
 import { queueInVoice } from './play-flow.ts';
 import { randomSeed } from './options.ts';
-import { parseButtonId, trackButtons, withScore } from './track-message.ts';
+import { parseButtonId, trackComponents, withScore } from './track-message.ts';
 
 const DELETED = 'This track was deleted, so it can no longer be voted on or reused.';
 
@@ -24,7 +24,7 @@ export async function trackButton(i: ButtonInteraction, ctx: BotContext): Promis
       if (e instanceof MixtapeError && e.code === 'NOT_FOUND') throw new MixtapeError('NOT_FOUND', DELETED);
       throw e;
     }
-    await i.update({ embeds: [withScore(i.message.embeds[0]?.toJSON(), tally)], components: [trackButtons(trackId, tally)] });
+    await i.update({ embeds: [withScore(i.message.embeds[0]?.toJSON(), tally)], components: trackComponents(trackId, tally, ctx.webUrl) });
     ctx.radio.vote(i.guildId!, trackId, action === 'up' ? 1 : -1); // a vote on the piece on air steers the radio
     return;
   }

@@ -12,6 +12,7 @@ import { startBot } from './bot.ts';
 import { installProcessGuards } from './guards.ts';
 import { DEFAULT_LIMITS, type BotLimits, type Studio } from './types.ts';
 import { TRAIN_FILE_OPTIONS } from './commands/train.ts';
+import { startWebFromConfig, webUrlOf } from '../web/start.ts';
 
 export { startBot } from './bot.ts';
 
@@ -49,9 +50,11 @@ export async function main(): Promise<number> {
     studioModule.useGenerationWorker();
     // Models and the SoundFont load in the background: the bot answers meanwhile.
     void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
+    // The web pages (WEB_PORT): track links, the server's mixtape, login and web votes.
+    const web = config.web.port !== undefined ? await startWebFromConfig(config, store, log.child({ name: 'web' }), config.web.port) : undefined;
     const bot = await startBot(
       { discordToken: config.discordToken!, discordApiUrl: config.discordApiUrl, devGuildId: config.devGuildId, maxJobsPerGuild: config.limits.maxJobsPerGuild },
-      { store, queue, studio, log, limits: botLimits(config) },
+      { store, queue, studio, log, limits: botLimits(config), webUrl: webUrlOf(config) },
     );
     let stopping = false;
     const shutdown = async (signal: string) => {
@@ -60,6 +63,7 @@ export async function main(): Promise<number> {
       log.info({ signal }, 'shutting down');
       await bot.stop().catch((err) => log.warn({ err: err.message }, 'stop failed'));
       await bot.ctx.jobs.close().catch(() => undefined);
+      await web?.app.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
       await store.close().catch(() => undefined);
       process.exit(0);

@@ -47,6 +47,20 @@ export function trackButtons(trackId: string, t: VoteTally): ActionRowBuilder<Bu
   );
 }
 
+/**
+ * The track message's rows: the buttons, and an "Open" link to the track's web page when the
+ * web is served (a second row: Discord allows five buttons per row).
+ */
+export function trackComponents(trackId: string, t: VoteTally, webUrl?: string): ActionRowBuilder<ButtonBuilder>[] {
+  const rows = [trackButtons(trackId, t)];
+  if (webUrl) {
+    rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(`${webUrl.replace(/\/+$/, '')}/t/${trackId}`).setEmoji('🌐').setLabel('Open'),
+    ));
+  }
+  return rows;
+}
+
 /** Seconds as m:ss. @example clock(75) // '1:15' */
 export const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 
@@ -83,12 +97,12 @@ export function trackFiles(track: TrackRecord, result: Pick<ComposeResult, 'audi
 }
 
 /** The whole message of a new track. */
-export function trackMessage(track: TrackRecord, result: ComposeResult, t: VoteTally) {
+export function trackMessage(track: TrackRecord, result: ComposeResult, t: VoteTally, webUrl?: string) {
   const tooBig = result.audio.some((a) => a.bytes.length > MAX_UPLOAD_BYTES);
   return {
     content: tooBig ? 'The audio is too large to attach here: press ▶️ Play to hear it in voice.' : '',
     embeds: [trackEmbed(track, result, t)],
-    components: [trackButtons(track.id, t)],
+    components: trackComponents(track.id, t, webUrl),
     files: trackFiles(track, result),
   };
 }

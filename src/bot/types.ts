@@ -74,6 +74,8 @@ export interface BotDeps {
   studio: Studio;
   log: Logger;
   limits?: Partial<BotLimits>;
+  /** Public base URL of the web pages: track messages get an "Open" link button. */
+  webUrl?: string;
 }
 
 /** What every handler receives. */
@@ -90,6 +92,8 @@ export interface BotContext {
   audio: AudioCache;
   radio: RadioManager;
   commands: readonly BotCommand[];
+  /** Public base URL of the web pages, when they are served. */
+  webUrl?: string;
 }
 
 /** One slash command: its definition and handlers (one file per command). */

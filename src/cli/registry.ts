@@ -9,4 +9,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train.ts')).default,
   render: async () => (await import('./commands/render.ts')).default,
   bench: async () => (await import('./commands/bench.ts')).default,
+  web: async () => (await import('./commands/web.ts')).default,
 };

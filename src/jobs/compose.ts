@@ -3,6 +3,7 @@
  * Idempotent: the track's id is the job's id, so a job that runs twice (a worker lost its
  * lock, a restart resumed it) makes one track row and edits the one deferred reply.
  */
+import { abcAttachmentToPrimer, abcToPrimer, isAbcName } from '../bot/abc-primer.ts';
 import { MixtapeError } from '../engine/errors.ts';
 import type { PersonalModelRef } from '../studio/types.ts';
 import type { Store, TrackInput, TrackRecord } from '../storage/types.ts';
@@ -40,6 +41,8 @@ async function loadPrimer(rt: JobRuntime, p: ComposePayload): Promise<Uint8Array
     if (!track) throw new MixtapeError('NOT_FOUND', 'This track was deleted, so it can no longer be extended.');
     return track.midi;
   }
+  if (p.primer.from === 'abc') return abcToPrimer(p.primer.text);
+  if (isAbcName(p.primer.name)) return abcAttachmentToPrimer(p.primer.url, rt.limits.downloadTimeoutMs);
   const bytes = await download(p.primer.url, rt.limits.maxMidiBytes, rt.limits.downloadTimeoutMs);
   assertMidi(p.primer.name, bytes);
   return bytes;
@@ -103,7 +106,7 @@ export async function runCompose(p: ComposePayload, rt: JobRuntime, run: JobRun)
   // Another run may have answered while this one composed: one message, never two.
   const again = await rt.store.getTrack(p.id);
   if (again?.messageId) return 'already-answered';
-  const where = await rt.delivery.answer(p.reply, plainMessage(trackMessage(track, result, { up: 0, down: 0, score: 0 })));
+  const where = await rt.delivery.answer(p.reply, plainMessage(trackMessage(track, result, { up: 0, down: 0, score: 0 }, rt.webUrl)));
   await rt.store.setTrackMessage(track.id, where.channelId, where.messageId);
   rt.log.info({ trackId: track.id, guildId, via: where.via, ms: result.timings }, 'track posted');
   return 'answered';

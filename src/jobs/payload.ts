@@ -4,6 +4,7 @@
  * payload crosses a process boundary (the jobs table, Redis).
  */
 import { z } from 'zod';
+import { ABC_MAX_CHARS } from '../engine/notation/abc-read.ts';
 import { MixtapeError } from '../engine/errors.ts';
 
 /** How long Discord keeps an interaction token usable (15 minutes). */
@@ -40,6 +41,8 @@ export const pieceRequest = z.object({
 export const primerRef = z.discriminatedUnion('from', [
   z.object({ from: z.literal('url'), url: z.string().url(), name: z.string().max(200) }),
   z.object({ from: z.literal('track'), trackId: z.string().min(1).max(64) }),
+  /** An ABC tune pasted into /continue (an attached .abc travels as a url). */
+  z.object({ from: z.literal('abc'), text: z.string().min(1).max(ABC_MAX_CHARS) }),
 ]);
 export type PrimerRef = z.infer<typeof primerRef>;
 

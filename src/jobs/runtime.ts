@@ -19,6 +19,8 @@ export interface JobRuntime {
   /** The process's own audio cache when it also plays voice (all-in-one): voice starts without a database read. */
   audio?: AudioCache;
   metrics?: Metrics;
+  /** Public base URL of the web pages: track messages get an "Open" button. */
+  webUrl?: string;
 }
 
 /** One run of one job. */

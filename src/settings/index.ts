@@ -46,6 +46,14 @@ export const SETTINGS = [
     key: 'maxJobsPerUser', name: 'job-limit', kind: 'integer', min: 1, max: 20, default: null,
     description: 'Pieces one member may have waiting or running at once (default: the bot\'s limit)',
   },
+  {
+    key: 'webSharing', name: 'web-sharing', kind: 'boolean', default: true,
+    description: 'Track links open on the web for anyone who has the link (on by default); off: only logged-in members',
+  },
+  {
+    key: 'publicPages', name: 'public-pages', kind: 'boolean', default: false,
+    description: "The server's mixtape and member pages on the web are public (off by default: members only, after Discord login)",
+  },
 ] as const satisfies readonly SettingDef[];
 
 type Defs = (typeof SETTINGS)[number];

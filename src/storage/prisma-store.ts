@@ -77,6 +77,14 @@ export function createPrismaStore(
         return { id: row.id, name: row.name } satisfies UserRecord;
       }),
 
+    getUsers: (ids) =>
+      guard(async () => {
+        const unique = [...new Set(ids)].slice(0, 1000);
+        if (!unique.length) return [];
+        const rows = await db.user.findMany({ where: { id: { in: unique } }, select: { id: true, name: true } });
+        return rows.map((r) => ({ id: r.id, name: r.name }) satisfies UserRecord);
+      }),
+
     upsertGuild: (id) =>
       guard(async () => {
         await retryOnRace(() => db.guild.upsert({ where: { id }, create: { id, updatedAt: new Date() }, update: {} }));

@@ -207,6 +207,8 @@ export interface Store {
 
   /** Create or rename a Discord user. */
   upsertUser(id: string, name: string): Promise<UserRecord>;
+  /** The users with these ids that are known (for names on web pages); unknown ids are left out. */
+  getUsers(ids: string[]): Promise<UserRecord[]>;
   /** Make sure the guild row exists. */
   upsertGuild(id: string): Promise<void>;
   /** The guild's settings (defaults when the guild is unknown). */

@@ -29,6 +29,8 @@ export interface HarnessOptions {
   members?: Record<string, bigint>;
   /** The Store the bot uses, wrapped around the real one (e.g. to add delays). */
   wrapStore?: (store: Store) => Store;
+  /** Public base URL of the web pages: track messages get an "Open" button. */
+  webUrl?: string;
 }
 
 export interface Harness {
@@ -102,7 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
   const bot = await startBot(
     { discordToken: 'fake.bot.token-for-tests', discordApiUrl: fake.apiUrl, devGuildId: fake.guildId },
-    { store: withOutage((options.wrapStore ?? ((s) => s))(store), outage), queue, studio, log, limits: { progressEditMs: 100, ...options.limits } },
+    { store: withOutage((options.wrapStore ?? ((s) => s))(store), outage), queue, studio, log, limits: { progressEditMs: 100, ...options.limits }, webUrl: options.webUrl },
   );
   return {
     fake, bot, store, outage, queue, studio, users, lines,

@@ -113,6 +113,16 @@ export class FakeDiscord extends EventEmitter {
   readonly voice = new FakeVoiceServer();
   /** Gateway opcodes the bot sent (e.g. 4 = voice state update). */
   readonly gatewayOps: { op: number; d: any }[] = [];
+  /** OAuth2: the application's client secret the token endpoint wants. */
+  readonly clientSecret = randomToken();
+  /** OAuth2: the user "logged in at Discord" who approves the next authorization (null: none, refused). */
+  oauthUserId: string | null = null;
+  /** OAuth2: servers per user for /users/@me/guilds (default: the fake's one guild for its users). */
+  readonly userGuilds = new Map<string, string[]>();
+  /** OAuth2: every authorization request the browser made (scopes, state, redirect). */
+  readonly oauthRequests: { scope: string; state: string; redirectUri: string; clientId: string }[] = [];
+  private readonly oauthCodes = new Map<string, { userId: string; redirectUri: string }>();
+  private readonly accessTokens = new Map<string, string>();
   private http: Server;
   private wss: WebSocketServer;
   private sockets = new Set<WebSocket>();
@@ -424,6 +434,7 @@ export class FakeDiscord extends EventEmitter {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path.startsWith('/attachments/')) return this.serveAttachment(path, res);
+    if (path === '/oauth2/authorize' || path === '/api/oauth2/token' || (req.headers.authorization ?? '').startsWith('Bearer ')) return this.oauth(req, res, url);
     const { json, files } = await this.readBody(req);
     this.calls.push({ at: Date.now(), method, path });
     const p = path.replace(/^\/api\/v\d+/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -463,6 +474,52 @@ export class FakeDiscord extends EventEmitter {
     } finally {
       this.emit('change');
     }
+  }
+
+  /** Discord's OAuth2 authorization code flow: authorize page, token endpoint, and the Bearer API. */
+  private async oauth(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    this.calls.push({ at: Date.now(), method: req.method ?? 'GET', path });
+    if (path === '/oauth2/authorize') {
+      const q = url.searchParams;
+      const request = { scope: q.get('scope') ?? '', state: q.get('state') ?? '', redirectUri: q.get('redirect_uri') ?? '', clientId: q.get('client_id') ?? '' };
+      this.oauthRequests.push(request);
+      if (q.get('response_type') !== 'code' || request.clientId !== this.appId || !request.redirectUri) return this.send(res, 400, { error: 'invalid_request' });
+      const back = new URL(request.redirectUri);
+      if (!this.oauthUserId) back.searchParams.set('error', 'access_denied');
+      else {
+        const code = randomToken();
+        this.oauthCodes.set(code, { userId: this.oauthUserId, redirectUri: request.redirectUri });
+        back.searchParams.set('code', code);
+      }
+      if (request.state) back.searchParams.set('state', request.state);
+      res.writeHead(302, { location: back.toString() });
+      res.end();
+      return;
+    }
+    if (path === '/api/oauth2/token') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const grant = this.oauthCodes.get(form.get('code') ?? '');
+      if (form.get('grant_type') !== 'authorization_code' || form.get('client_id') !== this.appId || form.get('client_secret') !== this.clientSecret || !grant || grant.redirectUri !== form.get('redirect_uri')) {
+        return this.send(res, 400, { error: 'invalid_grant' });
+      }
+      this.oauthCodes.delete(form.get('code')!); // a code works once
+      const token = randomToken();
+      this.accessTokens.set(token, grant.userId);
+      return this.send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 604800, refresh_token: randomToken(), scope: 'identify guilds' });
+    }
+    const userId = this.accessTokens.get((req.headers.authorization ?? '').slice('Bearer '.length));
+    const user = userId ? this.users.get(userId) : undefined;
+    if (!user) return this.send(res, 401, { message: '401: Unauthorized', code: 0 });
+    const p = path.replace(/^\/api\/v\d+/, '');
+    if (p === '/users/@me') return this.send(res, 200, user);
+    if (p === '/users/@me/guilds') {
+      const guilds = this.userGuilds.get(user.id) ?? [this.guildId];
+      return this.send(res, 200, guilds.map((id) => ({ id, name: `guild ${id}`, icon: null, owner: false, permissions: '0', features: [] })));
+    }
+    return this.send(res, 404, { message: `fake: no OAuth route ${path}`, code: 0 });
   }
 
   private ok(res: ServerResponse, status: number, body: unknown): void {
