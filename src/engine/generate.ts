@@ -173,6 +173,15 @@ export function generatePlanned(opts: GenerateOptions, plan: readonly BarPlan[])
     logits = model.step([codec.input(seq, seq.tokens.length - 1)])[0];
   };
   const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
+  const writeFreely = (untilBars: number) => {
+    while (codec.barsElapsed(seq) < untilBars && seq.tokens.length < maxEvents) {
+      const event = codec.sample(logits, seq, { ...sample, bar: { aligned: true } });
+      logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
+      append(event);
+    }
+  };
+  // A primer that stops inside a bar: that bar is finished first, so planned bars start on bar lines.
+  writeFreely(primerBars);
   for (let k = 0; k < Math.min(plan.length, opts.bars); k++) {
     const bar = primerBars + k;
     const step = plan[k];
@@ -187,11 +196,7 @@ export function generatePlanned(opts: GenerateOptions, plan: readonly BarPlan[])
     }
   }
   // Past the plan (it covers every bar asked for; this only guards a short plan), write freely.
-  while (codec.barsElapsed(seq) < primerBars + opts.bars && seq.tokens.length < maxEvents) {
-    const event = codec.sample(logits, seq, { ...sample, bar: { aligned: true } });
-    logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
-    append(event);
-  }
+  writeFreely(primerBars + opts.bars);
   return { sequence: seq, logProb, primerBars };
 }
 
