@@ -5,6 +5,8 @@
 import tonejs from '@tonejs/midi';
 import { PNG } from 'pngjs';
 import { MixtapeError } from '../../src/engine/errors.ts';
+import { readMidi } from '../../src/engine/midi.ts';
+import type { Score } from '../../src/engine/score.ts';
 import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../../src/studio/types.ts';
 import type { Studio, StudioProgress } from '../../src/bot/types.ts';
 
@@ -31,16 +33,9 @@ export interface TestStudio extends Studio {
   trainCalls: TrainRequest[];
 }
 
-/** Parses MIDI bytes; a MixtapeError for anything that is not a usable MIDI file. */
-function parseMidi(bytes: Uint8Array): InstanceType<typeof Midi> {
-  let midi;
-  try {
-    midi = new Midi(bytes);
-  } catch {
-    throw new MixtapeError('NOT_MIDI', 'This file is not a valid MIDI file. Please export it again as .mid.');
-  }
-  if (!midi.tracks.some((t) => t.notes.length)) throw new MixtapeError('NO_NOTES', 'This MIDI file has no notes.');
-  return midi;
+/** Reads MIDI bytes with Mixtape's own bounded reader (a MixtapeError for anything unusable), as the studio does. */
+function parseMidi(bytes: Uint8Array): Score {
+  return readMidi(bytes);
 }
 
 /** A MIDI file with one note per beat. */
@@ -90,7 +85,7 @@ export function createTestStudio(options: TestStudioOptions = {}): TestStudio {
       if (req.temperature !== undefined && !(req.temperature >= 0.1 && req.temperature <= 2)) throw new MixtapeError('BAD_ARGUMENT', 'temperature must be from 0.1 to 2');
       if (req.tempo !== undefined && !(req.tempo >= 30 && req.tempo <= 300)) throw new MixtapeError('BAD_ARGUMENT', 'tempo must be from 30 to 300 bpm');
       if (!Number.isInteger(req.bars) || req.bars < 1 || req.bars > 64) throw new MixtapeError('BAD_ARGUMENT', 'bars must be from 1 to 64');
-      const primerBars = req.primerMidi ? Math.ceil(parseMidi(req.primerMidi).durationTicks / (480 * 4)) : 0;
+      const primerBars = req.primerMidi ? Math.ceil(parseMidi(req.primerMidi).lengthBeats / 4) : 0;
       const modelName = req.model ? String(JSON.parse(Buffer.from(req.model.bytes).toString()).name) : '';
       const steps = 4;
       for (let s = 1; s <= steps; s++) {
