@@ -160,3 +160,27 @@ test('a late first hit stays in bar 1; a first note in the second half of a bar 
   assert.equal(pickup.bars, 2);
   assert.equal(pickup.barRepeatRate, 0.5);
 });
+
+test('compareForm: generated against real pieces of (nearly) the same length, pop bars in 4/4', async () => {
+  const { compareForm } = await import('../../src/engine/evaluation-report.ts');
+  const aabb = tuneOf([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7]);
+  const through = tuneOf(Array.from({ length: 16 }, (_, i) => i));
+  const short = tuneOf([0, 0, 0, 0]);
+  const data = [aabb, aabb, aabb, aabb, aabb, short];
+  const c = compareForm([through], data, 16);
+  assert.equal(c.dataMinBars, 14);
+  assert.equal(c.data.pieces, 5);
+  assert.equal(c.data.shorterLeftOut, 1);
+  assert.equal(c.data.partRepeat, 1);
+  assert.equal(c.generated.partRepeat, 0);
+  assert.equal(c.barMeter, null);
+  // Too few long pieces: every piece counts.
+  const few = compareForm([through], [aabb, short], 16);
+  assert.equal(few.dataMinBars, 0);
+  assert.equal(few.data.pieces, 2);
+  // Pop files that say 1/4 are measured in 4/4 bars.
+  const oneBeat = { ...aabb, timeSignatures: [{ beat: 0, numerator: 1, denominator: 4 }] };
+  const pop = compareForm([oneBeat], [oneBeat], 16, 'pop');
+  assert.equal(pop.barMeter, '4/4');
+  assert.equal(pop.generated.partRepeat, 1);
+});
