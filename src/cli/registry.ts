@@ -10,4 +10,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./commands/render.ts')).default,
   bench: async () => (await import('./commands/bench.ts')).default,
   web: async () => (await import('./commands/web.ts')).default,
+  bot: async () => (await import('./commands/bot.ts')).default,
+  worker: async () => (await import('./commands/worker.ts')).default,
+  loadtest: async () => (await import('./commands/loadtest.ts')).default,
 };
