@@ -36,6 +36,10 @@ export interface ScaleConfig {
   shards?: 'auto' | number;
   /** Port of /healthz and /metrics; none when absent. */
   healthPort?: number;
+  /** A worker's job lock (ms): a killed worker's job is taken over after about lockMs + stalledMs. */
+  lockMs: number;
+  /** How often workers look for stalled jobs (ms). */
+  stalledMs: number;
 }
 
 export interface Config {
@@ -122,6 +126,8 @@ const schema = z.object({
     .transform((v) => v ?? 'mixtape')
     .refine((v) => /^[\w-]{1,64}$/.test(v), 'QUEUE_NAME must be letters, digits, - or _'),
   SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/.test(v), 'SHARDS must be auto or a number of shards'),
+  JOB_LOCK_MS: wholeNumber('JOB_LOCK_MS', 1000, 600_000, 10_000),
+  JOB_STALLED_MS: wholeNumber('JOB_STALLED_MS', 500, 600_000, 5_000),
   HEALTH_PORT: optionalText.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), 'HEALTH_PORT must be a port number'),
 });
 
@@ -159,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueName: v.QUEUE_NAME,
       shards: v.SHARDS === undefined ? undefined : v.SHARDS === 'auto' ? 'auto' : Number(v.SHARDS),
       healthPort: v.HEALTH_PORT === undefined ? undefined : Number(v.HEALTH_PORT),
+      lockMs: v.JOB_LOCK_MS,
+      stalledMs: v.JOB_STALLED_MS,
     },
     web: {
       port: v.WEB_PORT === undefined ? undefined : Number(v.WEB_PORT),

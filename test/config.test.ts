@@ -13,7 +13,7 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.fake-token-for-tests_0123456789';
 test('defaults: nothing set is a valid configuration for the CLI', () => {
   const config = loadConfig({});
   assert.deepEqual(config.limits, { maxJobsPerUser: 2, maxQueue: 20, maxAttachmentBytes: 1024 * 1024, maxTrainFiles: 20, concurrency: 1, maxJobsPerGuild: 50 });
-  assert.deepEqual(config.scale, { redisUrl: undefined, queueName: 'mixtape', shards: undefined, healthPort: undefined });
+  assert.deepEqual(config.scale, { redisUrl: undefined, queueName: 'mixtape', shards: undefined, healthPort: undefined, lockMs: 10_000, stalledMs: 5_000 });
   assert.equal(config.discordApiUrl, 'https://discord.com/api');
   assert.equal(config.logLevel, 'info');
   assert.equal(config.discordToken, undefined);
@@ -110,7 +110,7 @@ test('the logger redacts tokens, authorization headers and passwords', () => {
 
 test('scale-out settings: Redis URL, queue name, shards, health port; bad values are named', () => {
   const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', QUEUE_NAME: 'mt-1', SHARDS: 'auto', HEALTH_PORT: '8080', MAX_JOBS_PER_GUILD: '7' });
-  assert.deepEqual(config.scale, { redisUrl: 'redis://127.0.0.1:6379', queueName: 'mt-1', shards: 'auto', healthPort: 8080 });
+  assert.deepEqual(config.scale, { redisUrl: 'redis://127.0.0.1:6379', queueName: 'mt-1', shards: 'auto', healthPort: 8080, lockMs: 10_000, stalledMs: 5_000 });
   assert.equal(config.limits.maxJobsPerGuild, 7);
   assert.equal(loadConfig({ SHARDS: '2' }).scale.shards, 2);
   assert.throws(() => loadConfig({ REDIS_URL: 'localhost:6379', SHARDS: 'many' }), /REDIS_URL must start with redis:\/\/.*SHARDS must be auto/);

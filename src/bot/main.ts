@@ -89,7 +89,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
     const bot = await startBot(botConfig, { ...deps, ...(jobs ? { jobs } : {}) });
     // All-in-one on Redis: this process is also a worker (more can join with `mixtape worker`).
     const worker = jobs && role === 'all'
-      ? startBullWorker({ redisUrl: redisUrl!, queueName: config.scale.queueName, concurrency: config.limits.concurrency, runtime: { ...jobRuntime(botConfig, deps, bot.ctx.audio), metrics } })
+      ? startBullWorker({ redisUrl: redisUrl!, queueName: config.scale.queueName, concurrency: config.limits.concurrency, lockMs: config.scale.lockMs, stalledMs: config.scale.stalledMs, runtime: { ...jobRuntime(botConfig, deps, bot.ctx.audio), metrics } })
       : undefined;
     metrics.gauge('mixtape_queue_jobs', () => bot.ctx.jobs.counts());
     const health = config.scale.healthPort === undefined ? undefined : await startHealthServer({

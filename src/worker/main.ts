@@ -45,6 +45,8 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       redisUrl,
       queueName: config.scale.queueName,
       concurrency: options.concurrency ?? config.limits.concurrency,
+      lockMs: config.scale.lockMs,
+      stalledMs: config.scale.stalledMs,
       runtime: {
         store, studio, log, limits, metrics,
         // The bot token is only needed to post in the channel after an interaction's 15 minutes.

@@ -142,6 +142,11 @@ export class FakeDiscord extends EventEmitter {
     this.voice.onChange(() => this.emit('change'));
   }
 
+  /** Gateway connections open now (a bot process, or one per shard). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api`;
   }
