@@ -42,7 +42,7 @@ export interface FormComparison {
   generated: FormSummary;
   data: FormSummary;
   /** Integrated loudness of the rendered generated pieces; filled by callers that render (mixtape evaluate --loudness). */
-  loudness?: { pieces: number; meanLufs: number; minLufs: number; maxLufs: number };
+  loudness?: { pieces: number; targetLufs: number; meanLufs: number; minLufs: number; maxLufs: number };
 }
 
 /**

@@ -62,6 +62,15 @@ test('mixtape form --genre compares generated pieces with the given files', () =
   assert.equal(out.data.partRepeat, 0.5);
 });
 
+test('mixtape form --loudness renders generated pieces as /compose does and measures them near the target', () => {
+  const r = mixtape('--genre', 'classical', '--generate', '1', '--bars', '4', '--loudness', '--loudness-pieces', '1', dir, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const { loudness } = JSON.parse(r.stdout);
+  assert.equal(loudness.pieces, 1);
+  assert.equal(loudness.targetLufs, -16);
+  assert.ok(Math.abs(loudness.meanLufs - loudness.targetLufs) <= 2, `within 2 LU of the target: ${loudness.meanLufs}`);
+});
+
 test('mixtape form: bad input gets one clear line', () => {
   for (const [args, pattern] of [
     [[], /give MIDI files or folders/],
@@ -70,6 +79,7 @@ test('mixtape form: bad input gets one clear line', () => {
     [[dir, '--bars', '0'], /--bars must be an integer from 1 to 64/],
     [['--all-genres', '--genre', 'celtic'], /leave out --genre/],
     [['--genre', 'polka'], /unknown genre "polka"/],
+    [['--genre', 'celtic', '--loudness', '--loudness-pieces', '99', dir], /--loudness-pieces must be an integer from 1 to 50/],
   ] as [string[], RegExp][]) {
     const r = mixtape(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

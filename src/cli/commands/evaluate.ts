@@ -3,10 +3,10 @@ import { num, str, strs } from '../command.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 import { DEFAULT_GENERATED_PIECES, evaluateModel } from '../../engine/evaluation-report.ts';
 import type { EvaluationReport } from '../../engine/evaluation-report.ts';
-import { resolveModel } from '../../engine/models/model.ts';
+import { resolveModel, shippedModelNames } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
 import { parsePieces, readPieces } from '../../engine/pieces.ts';
-import { formatComparison } from './form.ts';
+import { formatComparison, loudnessOptions, loudnessPieces, measureLoudness } from './form.ts';
 
 const f3 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
@@ -39,6 +39,7 @@ const command: Command = {
     generate: { type: 'string', description: 'pieces to generate for the music statistics', default: String(DEFAULT_GENERATED_PIECES) },
     bars: { type: 'string', description: 'bars per generated piece (use 32 to measure form: parts, phrase ends)', default: '16' },
     json: { type: 'boolean', description: 'print one JSON object' },
+    ...loudnessOptions,
   },
   async run(values) {
     const name = str(values, 'model');
@@ -50,6 +51,11 @@ const command: Command = {
     const { loaded, failed } = parsePieces(readPieces(dirs));
     if (loaded.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files in ${dirs.join(', ')}`);
     const report = evaluateModel(model, loaded, { generate: num(values, 'generate', DEFAULT_GENERATED_PIECES, 0, 1000, true), bars: num(values, 'bars', 16, 1, 64, true) });
+    if (values.loudness && report.form) {
+      // A shipped model is named by its genre; a model folder goes to the studio as a path.
+      const modelPath = shippedModelNames().includes(name) ? undefined : name;
+      report.form.loudness = await measureLoudness({ genre: model.meta.genre ?? 'celtic', bars: report.form.bars, count: loudnessPieces(values), modelPath });
+    }
     report.pieces.unusable += failed.length;
     report.pieces.given += failed.length;
     if (values.json) console.log(JSON.stringify(report, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v)));

@@ -14,6 +14,8 @@ import { resolveModel } from '../../engine/models/model.ts';
 import { initBackend } from '../../engine/nn/backend.ts';
 import { parsePieces, readPieces } from '../../engine/pieces.ts';
 import type { Piece } from '../../engine/pieces.ts';
+import { TARGET_LUFS, closeRenderers, integratedLoudness } from '../../render/index.ts';
+import { composeTrack } from '../../studio/index.ts';
 
 /** At most this many MIDI files are read per run (a genre's data is about 2,100 files at most). */
 const MAX_FILES = 5000;
@@ -24,6 +26,9 @@ const meterList = (m: Record<string, number>, top = 3) =>
     .slice(0, top)
     .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
     .join(', ') || 'n/a';
+
+const lufsText = (l: NonNullable<FormComparison['loudness']>) =>
+  `mean ${l.meanLufs.toFixed(1)}, ${l.minLufs.toFixed(1)} to ${l.maxLufs.toFixed(1)} over ${l.pieces} pieces (target ${l.targetLufs})`;
 
 /** The figures shown side by side, in reading order. */
 const ROWS: [string, (s: FormSummary) => number | null][] = [
@@ -43,6 +48,28 @@ const ROWS: [string, (s: FormSummary) => number | null][] = [
   ['opening with > 1 empty bar', (s) => s.openingWithOverOneEmptyBar],
 ];
 
+/** Pieces rendered for the loudness figure by default: each is a full synthesis (about a second or two per 32 bars). */
+export const DEFAULT_LOUDNESS_PIECES = 10;
+
+/**
+ * Integrated loudness (EBU R128) of pieces as a member gets them: composed, voiced, humanised
+ * and rendered by the studio (seeds 1..count), measured on the delivered PCM.
+ */
+export async function measureLoudness(opts: { genre: string; bars: number; count: number; modelPath?: string }): Promise<NonNullable<FormComparison['loudness']>> {
+  const values: number[] = [];
+  try {
+    for (let seed = 1; seed <= opts.count; seed++) {
+      const r = await composeTrack({ genre: opts.genre, bars: opts.bars, seed, formats: [] }, undefined, { modelPath: opts.modelPath, picture: false });
+      if (r.pcm) values.push(integratedLoudness(r.pcm, 48000, 2));
+    }
+  } finally {
+    await closeRenderers(); // the synth worker would keep the process alive
+  }
+  const finite = values.filter(Number.isFinite);
+  const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
+  return { pieces: finite.length, targetLufs: TARGET_LUFS, meanLufs: mean, minLufs: Math.min(...finite), maxLufs: Math.max(...finite) };
+}
+
 /** One summary as lines (the data column alone). */
 export function formatSummary(s: FormSummary, bars: number): string[] {
   const lines = [`form of ${s.pieces} pieces (first ${bars} full bars${s.shorterLeftOut ? `; ${s.shorterLeftOut} shorter pieces left out` : ''})`];
@@ -60,19 +87,20 @@ export function formatComparison(c: FormComparison): string[] {
   for (const [label, pick] of ROWS) lines.push(`  ${label.padEnd(40)} ${f2(pick(c.generated)).padStart(9)} ${f2(pick(c.data)).padStart(6)}`);
   lines.push(`  ${'meters, generated'.padEnd(40)} ${meterList(c.generated.meters)}`);
   lines.push(`  ${'meters, data'.padEnd(40)} ${meterList(c.data.meters)}`);
-  if (c.loudness) lines.push(`  integrated loudness of ${c.loudness.pieces} rendered pieces: mean ${c.loudness.meanLufs.toFixed(1)} LUFS (${c.loudness.minLufs.toFixed(1)} to ${c.loudness.maxLufs.toFixed(1)})`);
+  if (c.loudness) lines.push(`  ${'loudness of rendered pieces (LUFS)'.padEnd(40)} ${lufsText(c.loudness)}`);
   return lines;
 }
 
 /** The README table: one row per genre, each cell "data / generated". */
 export function formTableMarkdown(rows: { genre: string; form: FormComparison }[]): string {
   const cell = (c: FormComparison, pick: (s: FormSummary) => number | null) => `${f2(pick(c.data))} / ${f2(pick(c.generated))}`;
-  const head = '| genre | pieces | bars repeat | 4-bar phrases repeat | bars 9-16 vs 1-8 | last note >= 1 beat | last note on downbeat | ends on tonic | phrase ends held (other bars) | opens with > 1 empty bar | meters: data; generated |';
-  const lines = [head, `|${'---|'.repeat(11)}`];
+  const loud = rows.some((r) => r.form.loudness);
+  const head = `| genre | pieces | bars repeat | 4-bar phrases repeat | bars 9-16 vs 1-8 | last note >= 1 beat | last note on downbeat | ends on tonic | phrase ends held (other bars) | opens with > 1 empty bar | meters: data; generated |${loud ? ' loudness, generated (LUFS) |' : ''}`;
+  const lines = [head, `|${'---|'.repeat(loud ? 12 : 11)}`];
   for (const { genre, form: c } of rows) {
     const held = `${f2(c.data.phraseEndHeld)} (${f2(c.data.otherBarsHeld)}) / ${f2(c.generated.phraseEndHeld)} (${f2(c.generated.otherBarsHeld)})`;
     lines.push(
-      `| ${genre}${c.barMeter ? ` (bars in ${c.barMeter})` : ''} | ${c.data.pieces} / ${c.generated.pieces} | ${cell(c, (s) => s.barRepeatRate)} | ${cell(c, (s) => s.phrase4RepeatRate)} | ${cell(c, (s) => s.partRepeat)} | ${cell(c, (s) => s.lastNoteAtLeastOneBeat)} | ${cell(c, (s) => s.lastNoteOnDownbeat)} | ${cell(c, (s) => s.endsOnTonic)} | ${held} | ${cell(c, (s) => s.openingWithOverOneEmptyBar)} | ${meterList(c.data.meters)}; ${meterList(c.generated.meters)} |`,
+      `| ${genre}${c.barMeter ? ` (bars in ${c.barMeter})` : ''} | ${c.data.pieces} / ${c.generated.pieces} | ${cell(c, (s) => s.barRepeatRate)} | ${cell(c, (s) => s.phrase4RepeatRate)} | ${cell(c, (s) => s.partRepeat)} | ${cell(c, (s) => s.lastNoteAtLeastOneBeat)} | ${cell(c, (s) => s.lastNoteOnDownbeat)} | ${cell(c, (s) => s.endsOnTonic)} | ${held} | ${cell(c, (s) => s.openingWithOverOneEmptyBar)} | ${meterList(c.data.meters)}; ${meterList(c.generated.meters)} |${loud ? ` ${c.loudness ? `${c.loudness.meanLufs.toFixed(1)} (${c.loudness.minLufs.toFixed(1)} to ${c.loudness.maxLufs.toFixed(1)})` : 'n/a'} |` : ''}`,
     );
   }
   return lines.join('\n');
@@ -111,8 +139,19 @@ async function compareGenre(genre: string, values: ParsedValues, paths: string[]
   const model = await resolveModel(str(values, 'model') ?? genre);
   const data = dataScores(genre, paths, str(values, 'datasets') ?? defaultDatasetsDir());
   if (data.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files for ${genre}; check --datasets or the paths`);
-  return compareForm(generatePieces(model, getGenre(genre), count, bars), data, bars, genre);
+  const form = compareForm(generatePieces(model, getGenre(genre), count, bars), data, bars, genre);
+  if (values.loudness) form.loudness = await measureLoudness({ genre, bars, count: loudnessPieces(values), modelPath: str(values, 'model') });
+  return form;
 }
+
+/** Pieces to render for --loudness. */
+export const loudnessPieces = (values: ParsedValues) => num(values, 'loudness-pieces', DEFAULT_LOUDNESS_PIECES, 1, 50, true);
+
+/** The --loudness options `form` and `evaluate` share. */
+export const loudnessOptions = {
+  loudness: { type: 'boolean' as const, description: 'also render generated pieces as /compose does and measure their integrated loudness (EBU R128)' },
+  'loudness-pieces': { type: 'string' as const, description: 'pieces rendered for --loudness', default: String(DEFAULT_LOUDNESS_PIECES) },
+};
 
 const command: Command = {
   name: 'form',
@@ -131,6 +170,7 @@ const command: Command = {
     generate: { type: 'string', description: 'with --genre / --all-genres: pieces to generate', default: String(DEFAULT_GENERATED_PIECES) },
     datasets: { type: 'string', description: 'datasets root for --genre / --all-genres (default: ../shared/datasets or MIXTAPE_DATASETS)' },
     markdown: { type: 'boolean', description: 'with --all-genres: print the markdown table' },
+    ...loudnessOptions,
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run(values, positionals) {
