@@ -2,6 +2,7 @@
 import type { ButtonInteraction } from 'discord.js';
 import { MixtapeError } from '../engine/errors.ts';
 import type { BotContext } from './types.ts';
+import { profileDeleteButton } from './commands/profile.ts';
 import { composeAndPost, ensureMember, planFromTrack } from './compose-flow.ts';
 import { queueInVoice } from './play-flow.ts';
 import { randomSeed } from './options.ts';
@@ -46,4 +47,5 @@ export async function trackButton(i: ButtonInteraction, ctx: BotContext): Promis
 /** Button handlers by custom id prefix (`prefix:...`). */
 export const buttonHandlers: Record<string, (i: ButtonInteraction, ctx: BotContext) => Promise<void>> = {
   mt: trackButton,
+  pd: profileDeleteButton,
 };

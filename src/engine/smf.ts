@@ -72,7 +72,7 @@ export function readSmf(bytes: Uint8Array, limits: SmfLimits): SmfFile {
   if (bytes.length < 14 || bytes[0] !== 0x4d || bytes[1] !== 0x54 || bytes[2] !== 0x68 || bytes[3] !== 0x64) throw notMidi();
   const u32 = (i: number) => ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
   const headerLength = u32(4);
-  if (headerLength < 6) throw notMidi();
+  if (headerLength < 6 || 8 + headerLength > bytes.length) throw notMidi();
   const format = (bytes[8] << 8) | bytes[9];
   const division = (bytes[12] << 8) | bytes[13];
   // SMPTE timing (top bit set): frames per second x ticks per frame = ticks per second.
@@ -90,6 +90,7 @@ export function readSmf(bytes: Uint8Array, limits: SmfLimits): SmfFile {
     if (isTrack) readTrack(start, end, chunkIndex++);
     pos = end;
   }
+  if (chunkIndex === 0) throw notMidi(); // a header and no track chunk at all
   if (format === 1 && file.parts.length && file.parts[0].notes.length === 0) file.parts.shift();
   return { ...file, parts: file.parts.map(({ name, channel, program, notes }) => ({ name, channel, program, notes })) };
 

@@ -18,6 +18,7 @@ import type {
   ListModelsOptions,
   ModelRecord,
   SettingChangeRecord,
+  UserDataDeletion,
   Store,
   TrackInput,
   TrackRecord,
@@ -133,14 +134,52 @@ export function createPrismaStore(
         return row ? trackOf(row) : null;
       }),
 
+    // A tombstone stays (id, server, author, genre, dates: variations keep a valid parent and
+    // the id is never reused); the MIDI, audio, title, settings and votes go, in one transaction.
     deleteTrack: (trackId, byUserId, isAdmin) =>
+      guard(() =>
+        db.$transaction(async (tx) => {
+          const who = isAdmin ? {} : { authorId: byUserId };
+          const { count } = await tx.track.updateMany({
+            where: { id: trackId, deletedAt: null, ...who },
+            data: { deletedAt: new Date(), title: '', params: '{}', midi: new Uint8Array(0), channelId: null, messageId: null },
+          });
+          if (count === 0) return false;
+          await tx.trackAudio.deleteMany({ where: { trackId } });
+          await tx.vote.deleteMany({ where: { trackId } });
+          return true;
+        }),
+      ),
+
+    deleteUserData: (userId) =>
+      guard(() =>
+        db.$transaction(async (tx) => {
+          const tracks = await tx.track.findMany({ where: { authorId: userId }, select: { id: true, guildId: true, channelId: true, messageId: true } });
+          const ids = tracks.map((t) => t.id);
+          const audio = ids.length ? await tx.trackAudio.deleteMany({ where: { trackId: { in: ids } } }) : { count: 0 };
+          const votesOnTracks = ids.length ? await tx.vote.deleteMany({ where: { trackId: { in: ids } } }) : { count: 0 };
+          const votes = await tx.vote.deleteMany({ where: { userId } });
+          // Other members' variations keep their music; their parent link is cleared (FK: SET NULL).
+          const deletedTracks = await tx.track.deleteMany({ where: { authorId: userId } });
+          const models = await tx.personalModel.deleteMany({ where: { ownerId: userId } });
+          const jobs = await tx.job.deleteMany({ where: { userId } });
+          const user = await tx.user.deleteMany({ where: { id: userId } });
+          return {
+            tracks: deletedTracks.count, audio: audio.count, votesCast: votes.count, votesReceived: votesOnTracks.count,
+            models: models.count, jobs: jobs.count, profile: user.count > 0,
+            messages: tracks.flatMap((t) => (t.channelId && t.messageId ? [{ trackId: t.id, guildId: t.guildId, channelId: t.channelId, messageId: t.messageId }] : [])),
+          } satisfies UserDataDeletion;
+        }),
+      ),
+
+    userDataSummary: (userId) =>
       guard(async () => {
-        const who = isAdmin ? {} : { authorId: byUserId };
-        const { count } = await db.track.updateMany({
-          where: { id: trackId, deletedAt: null, ...who },
-          data: { deletedAt: new Date() },
-        });
-        return count > 0;
+        const [tracks, votesCast, models] = await Promise.all([
+          db.track.count({ where: { authorId: userId, deletedAt: null } }),
+          db.vote.count({ where: { userId } }),
+          db.personalModel.count({ where: { ownerId: userId } }),
+        ]);
+        return { tracks, votesCast, models };
       }),
 
     vote: (trackId, userId, value) =>

@@ -28,6 +28,19 @@ export interface SettingChangeRecord {
   createdAt: Date;
 }
 
+/** What `deleteUserData` removed. */
+export interface UserDataDeletion {
+  tracks: number;
+  audio: number;
+  votesCast: number;
+  votesReceived: number;
+  models: number;
+  jobs: number;
+  profile: boolean;
+  /** Where the deleted tracks were posted (to retire those messages). */
+  messages: { trackId: string; guildId: string; channelId: string; messageId: string }[];
+}
+
 export interface TrackInput {
   /** Optional explicit id; a random one is made when absent. */
   id?: string;
@@ -232,8 +245,20 @@ export interface Store {
   setTrackMessage(trackId: string, channelId: string, messageId: string): Promise<void>;
   /** The track, or null when missing or deleted. */
   getTrack(trackId: string): Promise<TrackRecord | null>;
-  /** Soft delete: only the author or an admin. True when it was deleted by this call. */
+  /**
+   * Delete a track: only the author or an admin. True when it was deleted by this call. Its
+   * MIDI, stored audio, title, settings and votes are removed; a tombstone row stays (id,
+   * server, author, genre, dates) so variations keep a valid parent and the id is never reused.
+   */
   deleteTrack(trackId: string, byUserId: string, isAdmin: boolean): Promise<boolean>;
+  /** What `deleteUserData` would remove (live tracks, votes cast, models). */
+  userDataSummary(userId: string): Promise<{ tracks: number; votesCast: number; models: number }>;
+  /**
+   * Remove everything of a member, in every server, in one transaction: their tracks (rows,
+   * MIDI, audio, the votes on them), the votes they cast, their models, their jobs and their
+   * user row. Other members' variations of their tracks stay (without the parent link).
+   */
+  deleteUserData(userId: string): Promise<UserDataDeletion>;
 
   /*
    * Votes: the author's own vote NEVER counts, in every tally, leaderboard and profile (the rule

@@ -39,7 +39,7 @@ test('corrupt MIDI files are refused', async () => {
   bad.set(new TextEncoder().encode('MThd'));
   bad.fill(0xff, 4);
   const garbled = h.fake.attachment('garbled.mid', bad, 'audio/midi');
-  await refused(h.fake.slash(h.users.bob, 'continue', { file: { attachment: garbled } }), /not a valid MIDI file/);
+  await refused(h.fake.slash(h.users.bob, 'continue', { file: { attachment: garbled } }), /not a (valid )?MIDI file/);
 });
 
 test('out-of-range and unknown options are refused', async () => {

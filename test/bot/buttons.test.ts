@@ -136,7 +136,7 @@ test('a self-vote is refused and never counts; others\' votes do', async () => {
   assert.deepEqual(await h.store.trackScore(id), { up: 1, down: 0, score: 1 });
   const top = h.fake.slash(h.users.alice, 'mixtape top', { period: 'all', genre: 'dance' });
   assert.match(await replyText(h.fake, top, (t) => t.includes('1.')), /\*\*\+1\*\* \(👍 1 · 👎 0\)/);
-  const profile = h.fake.slash(h.users.carol, 'profile', {});
+  const profile = h.fake.slash(h.users.carol, 'profile view', {});
   assert.match(await replyText(h.fake, profile, (t) => t.includes('Votes received')), /Votes received: 👍 1 · 👎 0/);
 });
 

@@ -129,7 +129,7 @@ test('autocomplete offers genres, instruments and models', async () => {
 });
 
 test('/profile and /help answer', async () => {
-  const p = h.fake.slash(h.users.alice, 'profile', {});
+  const p = h.fake.slash(h.users.alice, 'profile view', {});
   const text = await replyText(h.fake, p, (t) => t.includes('Tracks'));
   assert.match(text, /Recent/);
   const help = h.fake.slash(h.users.alice, 'help', {});

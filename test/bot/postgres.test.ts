@@ -31,6 +31,6 @@ test('PostgreSQL: train a model and compose with it; continue an upload', async 
   const file = { attachment: h.fake.attachment('b.mid', makeMidi(1), 'audio/midi') };
   await trackPosted(h.fake, h.fake.slash(h.users.carol, 'continue', { file, bars: 2 }));
   h.outage.unavailable = true;
-  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.bob, 'profile', {})), /database is unavailable/);
+  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.bob, 'profile view', {})), /database is unavailable/);
   h.outage.unavailable = false;
 });

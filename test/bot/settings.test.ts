@@ -19,7 +19,9 @@ test('the registry: every setting has a unique key and subcommand, typed default
   assert.equal(new Set(SETTINGS.map((s) => s.key)).size, SETTINGS.length);
   assert.equal(new Set([...SETTINGS.map((s) => s.name), 'show', 'log']).size, SETTINGS.length + 2);
   for (const s of SETTINGS) assert.match(s.name, /^[a-z][a-z0-9-]{0,31}$/);
-  assert.deepEqual(configOf({}), { mixtapeChannel: null, maxJobsPerUser: null });
+  const defaults = configOf({});
+  assert.deepEqual([defaults.mixtapeChannel, defaults.maxJobsPerUser], [null, null]);
+  for (const s of SETTINGS) assert.ok(s.key in defaults, `${s.key} has a default`);
   // A stored value that no longer fits (range narrowed, wrong type) reads as the default.
   assert.equal(configOf({ maxJobsPerUser: 500, mixtapeChannel: 7 }).maxJobsPerUser, null);
   assert.throws(() => checkSetting(settingDef('job-limit')!, 0), /job-limit must be a whole number from 1 to 20/);

@@ -114,6 +114,46 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       assert.equal(await store.deleteTrack(parent.id, 'mod', true), true, 'an admin may delete');
     });
 
+    test('deleting a track removes its MIDI, audio and votes', async () => {
+      const t = await store.createTrack(trackInput({ authorId: 'del-a' }));
+      await store.setTrackAudio(t.id, new Uint8Array([0x4f, 0x67, 0x67, 0x53]));
+      await store.vote(t.id, 'fan', 1);
+      assert.equal(await store.deleteTrack(t.id, 'del-a', false), true);
+      assert.equal(await store.getTrackAudio(t.id), null);
+      assert.deepEqual(await store.trackScore(t.id), { up: 0, down: 0, score: 0 });
+      await assert.rejects(store.createTrack(trackInput({ id: t.id })), 'the id is not reused');
+    });
+
+    test("a member's data: summary, then everything removed in one go; others' variations stay", async () => {
+      const me = uniq('leaver');
+      const other = uniq('stayer');
+      await store.upsertUser(me, 'Leaver');
+      const mine = await store.createTrack(trackInput({ authorId: me }));
+      const mine2 = await store.createTrack(trackInput({ authorId: me, guildId: uniq('g') }));
+      await store.setTrackAudio(mine.id, new Uint8Array([1, 2, 3]));
+      const theirs = await store.createTrack(trackInput({ authorId: other }));
+      const variation = await store.createTrack(trackInput({ authorId: other, parentTrackId: mine.id }));
+      await store.vote(mine.id, other, 1);
+      await store.vote(theirs.id, me, -1);
+      const m = await store.createModel({ ownerId: me, name: 'mine', baseGenre: 'pop', kind: 'k', weights: new Uint8Array(8), card: {}, shared: true, guildId: 'g1' });
+      const used = await store.createTrack(trackInput({ authorId: other, modelId: m.id }));
+      await store.createJob({ kind: 'compose', userId: me });
+      assert.deepEqual(await store.userDataSummary(me), { tracks: 2, votesCast: 1, models: 1 });
+
+      await store.setTrackMessage(mine.id, 'c1', 'm1');
+      const { messages, ...counts } = await store.deleteUserData(me);
+      assert.deepEqual(counts, { tracks: 2, audio: 1, votesCast: 1, votesReceived: 1, models: 1, jobs: 1, profile: true });
+      assert.deepEqual(messages, [{ trackId: mine.id, guildId: 'g1', channelId: 'c1', messageId: 'm1' }]);
+      for (const id of [mine.id, mine2.id]) assert.equal(await store.getTrack(id), null);
+      assert.equal(await store.getTrackAudio(mine.id), null);
+      assert.deepEqual(await store.trackScore(theirs.id), { up: 0, down: 0, score: 0 }, 'their vote is gone');
+      assert.equal(await store.getModel(m.id, me), null);
+      assert.equal((await store.getTrack(variation.id))?.parentTrackId, null, 'the variation stays, unlinked');
+      assert.equal((await store.getTrack(used.id))?.modelId, null, 'tracks made with the model stay');
+      assert.deepEqual(await store.userDataSummary(me), { tracks: 0, votesCast: 0, models: 0 });
+      assert.deepEqual((await store.deleteUserData(me)).profile, false, 'twice is harmless');
+    });
+
     test('votes: cast, change, remove, double click, deleted track', async () => {
       const t = await store.createTrack(trackInput());
       assert.deepEqual(await store.vote(t.id, 'u1', 1), { up: 1, down: 0, score: 1 });

@@ -6,8 +6,8 @@ import type { TrackRecord } from '../../storage/types.ts';
 import { isModerator } from '../guild.ts';
 import { messageLink, scoreText } from '../track-message.ts';
 
-/** Marks the track's message as deleted (buttons removed); best effort. */
-async function retireMessage(ctx: BotContext, track: TrackRecord): Promise<void> {
+/** Marks a deleted track's message as deleted (buttons removed); best effort. */
+export async function retireMessage(ctx: BotContext, track: Pick<TrackRecord, 'channelId' | 'messageId'>): Promise<void> {
   if (!track.channelId || !track.messageId) return;
   try {
     const channel = await ctx.client.channels.fetch(track.channelId);
