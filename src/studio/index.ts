@@ -15,6 +15,7 @@ import type { ComposeExtras } from './generate-score.ts';
 import { Generator } from './generator.ts';
 
 export { trainPersonal } from './train.ts';
+export { remixTrack, REMIX_EFFECTS, REMIX_DESCRIPTIONS, type RemixRequest, type RemixEffect } from './remix.ts';
 export type { ComposeExtras } from './generate-score.ts';
 export type * from './types.ts';
 
