@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { RepliableInteraction } from 'discord.js';
 import type { ComposeRequest } from '../studio/types.ts';
 import type { TrackRecord } from '../storage/types.ts';
-import { INTERACTION_TOKEN_MS, type ComposePayload, type PrimerRef, type ReplyTarget } from '../jobs/payload.ts';
+import { INTERACTION_TOKEN_MS, type ComposePayload, type JobPayload, type PrimerRef, type ReplyTarget } from '../jobs/payload.ts';
 import type { BotContext } from './types.ts';
 import { replyError } from './replies.ts';
 import { settingsForWork } from './guild.ts';
@@ -68,6 +68,11 @@ export function composePayload(i: RepliableInteraction, plan: ComposePlan): Comp
 
 /** Queues a composition for the interaction; the job answers. Never throws. */
 export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, plan: ComposePlan): Promise<void> {
+  await queueJob(i, ctx, () => composePayload(i, plan));
+}
+
+/** Admits, defers and queues a job for the interaction (any kind); the job answers. Never throws. */
+export async function queueJob(i: RepliableInteraction, ctx: BotContext, payload: () => JobPayload): Promise<void> {
   let release: () => void;
   let maxPerUser: number | undefined;
   try {
@@ -86,7 +91,7 @@ export async function composeAndPost(i: RepliableInteraction, ctx: BotContext, p
     return;
   }
   try {
-    await ctx.jobs.enqueue(composePayload(i, plan), { maxPerUser });
+    await ctx.jobs.enqueue(payload(), { maxPerUser });
   } catch (e) {
     await replyError(i, e, ctx.log);
   }

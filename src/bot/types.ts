@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../storage/types.ts';
 import type { DurableQueue, JobQueue } from '../queue/types.ts';
 import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../studio/types.ts';
+import type { RemixRequest } from '../studio/remix-effects.ts';
 import type { VoiceManager } from './voice/manager.ts';
 import type { AudioCache } from './voice/audio-cache.ts';
 import type { RadioManager } from './radio/manager.ts';
@@ -32,6 +33,8 @@ export interface Studio {
   trainPersonal(req: TrainRequest, onProgress?: (p: StudioProgress) => void): Promise<TrainResult>;
   listGenres(): string[];
   listInstruments(): string[];
+  /** Optional: a stored piece transformed (curves or spectral effects), same seed same audio (/remix). */
+  remixTrack?(req: RemixRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult>;
   /** Optional: stored MIDI -> 48 kHz stereo s16 PCM, for voice when the audio is no longer cached. */
   renderPcm?(midi: Uint8Array, opts: { instrument?: string; tempo?: number }): Promise<Int16Array>;
 }

@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   form: async () => (await import('./commands/form.ts')).default,
   train: async () => (await import('./commands/train.ts')).default,
   render: async () => (await import('./commands/render.ts')).default,
+  remix: async () => (await import('./commands/remix.ts')).default,
   bench: async () => (await import('./commands/bench.ts')).default,
   web: async () => (await import('./commands/web.ts')).default,
   bot: async () => (await import('./commands/bot.ts')).default,

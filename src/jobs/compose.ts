@@ -49,7 +49,7 @@ async function loadPrimer(rt: JobRuntime, p: ComposePayload): Promise<Uint8Array
 }
 
 /** Creates the track once: a second run finds the first run's row. */
-async function createOnce(store: Store, input: TrackInput & { id: string }): Promise<TrackRecord> {
+export async function createOnce(store: Store, input: TrackInput & { id: string }): Promise<TrackRecord> {
   const existing = await store.getTrack(input.id);
   if (existing) return existing;
   try {

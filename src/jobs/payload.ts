@@ -65,8 +65,26 @@ export const composePayload = z.object({
 });
 export type ComposePayload = z.infer<typeof composePayload>;
 
+/** remix: a stored track transformed by a seeded effect into a new track (src/jobs/remix.ts). */
+export const remixPayload = z.object({
+  kind: z.literal('remix'),
+  /** Also the id of the track it makes. */
+  id: z.string().min(6).max(64),
+  reply: replyTarget,
+  /** The track remixed (the new one's parent). */
+  trackId: z.string().min(1).max(64),
+  effect: z.string().min(1).max(40),
+  seed: z.number().int().min(0),
+  amount: z.number().min(0).max(1).optional(),
+  semitones: z.number().int().min(-12).max(12).optional(),
+  factor: z.number().min(0.5).max(2).optional(),
+  verb: z.string().max(60),
+  queuedAt: z.number().int().positive(),
+});
+export type RemixPayload = z.infer<typeof remixPayload>;
+
 /** Every job kind a worker can run. */
-export const jobPayload = composePayload;
+export const jobPayload = z.union([composePayload, remixPayload]);
 export type JobPayload = z.infer<typeof jobPayload>;
 
 /**

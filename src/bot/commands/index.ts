@@ -15,6 +15,7 @@ import { profile } from './profile.ts';
 import { help } from './help.ts';
 import { settings } from './settings.ts';
 import { radio } from './radio.ts';
+import { remix } from './remix.ts';
 
 export const commands: readonly BotCommand[] = [
   compose,
@@ -30,6 +31,7 @@ export const commands: readonly BotCommand[] = [
   track,
   profile,
   radio,
+  remix,
   help,
   settings,
 ];
