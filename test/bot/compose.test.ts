@@ -11,7 +11,7 @@ after(async () => { await h?.stop(); });
 test('commands are registered in the dev guild at startup', () => {
   assert.equal(h.bot.registration, 'registered');
   const names = h.fake.commands.get(h.fake.guildId)!.map((c) => c.name).sort();
-  assert.deepEqual(names, ['compose', 'continue', 'help', 'mixtape', 'models', 'nowplaying', 'play', 'profile', 'queue', 'radio', 'settings', 'skip', 'stop', 'track', 'train']);
+  assert.deepEqual(names, ['compose', 'continue', 'help', 'mixtape', 'models', 'nowplaying', 'play', 'profile', 'queue', 'radio', 'remix', 'settings', 'skip', 'stop', 'track', 'train']);
 });
 
 test('/compose defers at once, then edits the reply with the files, embed and buttons', async () => {
