@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.ts';
 import { SequenceNetwork, type Batch, type NetSpec } from './network.ts';
 import { Stepper } from './stepper.ts';
+import { DataParallel } from './parallel.ts';
 
 const VOCAB = 64;
 const WINDOW = 32;
@@ -193,3 +194,63 @@ function argmax(a: Float32Array): number {
   for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
   return best;
 }
+
+export interface DataParallelBench {
+  backend: string;
+  batch: number;
+  /** Sequences per second of the benchmark network: one thread, and the data-parallel pair. */
+  oneCore: number;
+  twoCores: number;
+  speedup: number;
+  /**
+   * The same from thread CPU time (what each step costs the busiest thread), which a loaded
+   * machine distorts far less than wall time: one thread's CPU per step over the larger of the
+   * two threads' CPU per step in the pair.
+   */
+  cpuSpeedup: number;
+}
+
+/**
+ * Training on one core (net.trainStep) against two (DataParallel: half the batch each), same
+ * network and batch, measured in alternating slices so that a busy machine hurts both alike.
+ * @example (await benchDataParallel({ seconds: 12 })).speedup // e.g. 1.8
+ */
+export async function benchDataParallel(options: { seconds?: number; batch?: number } = {}): Promise<DataParallelBench> {
+  const backend = await initBackend();
+  const batch = options.batch ?? 128;
+  const rounds = 3;
+  const slice = (options.seconds ?? 12) / (2 * rounds);
+  const b = randomBatch(batch, 3);
+  const one = new SequenceNetwork(benchSpec());
+  const pair = new SequenceNetwork(benchSpec());
+  const dp = new DataParallel(pair, { backend });
+  try {
+    await dp.ready();
+    one.trainStep(b);
+    await dp.step(b); // warm-up: kernels and optimizer slots in both threads
+    let oneSteps = 0, oneTime = 0, twoSteps = 0, twoTime = 0, oneCpu = 0, mainCpu = 0;
+    const cpuMs = (since: NodeJS.CpuUsage) => { const d = process.threadCpuUsage(since); return (d.user + d.system) / 1000; };
+    const workerStart = dp.workerCpuMs;
+    for (let r = 0; r < rounds; r++) {
+      let t0 = performance.now();
+      let c0 = process.threadCpuUsage();
+      do { one.trainStep(b); oneSteps++; } while (performance.now() - t0 < slice * 1000);
+      oneTime += performance.now() - t0;
+      oneCpu += cpuMs(c0);
+      t0 = performance.now();
+      c0 = process.threadCpuUsage();
+      do { await dp.step(b); twoSteps++; } while (performance.now() - t0 < slice * 1000);
+      twoTime += performance.now() - t0;
+      mainCpu += cpuMs(c0);
+    }
+    const oneCore = (oneSteps * batch) / (oneTime / 1000);
+    const twoCores = (twoSteps * batch) / (twoTime / 1000);
+    const busiest = Math.max(mainCpu, dp.workerCpuMs - workerStart) / twoSteps;
+    return { backend, batch, oneCore, twoCores, speedup: twoCores / oneCore, cpuSpeedup: oneCpu / oneSteps / busiest };
+  } finally {
+    await dp.close();
+    one.dispose();
+    pair.dispose();
+  }
+}
+

@@ -32,6 +32,14 @@ export interface Batch {
 }
 
 export interface TrainStepResult { loss: number[]; accuracy: number[] }
+/** Gradients of one batch (or part of one) with its per-head sums. */
+export interface GradientResult { grads: Float32Array[]; nll: number[]; correct: number[]; count: number[] }
+
+/** Mean loss and accuracy per head from summed NLL, correct and counts. */
+export const stepResult = (nll: number[], correct: number[], count: number[]): TrainStepResult => ({
+  loss: nll.map((v, k) => v / Math.max(1, count[k])),
+  accuracy: count.map((c, k) => (c > 0 ? correct[k] / c : 0)),
+});
 export interface EvalResult { nll: number[]; correct: number[]; count: number[] }
 
 export interface NetworkOptions { learningRate?: number; clipNorm?: number }
@@ -74,6 +82,7 @@ export class SequenceNetwork {
   readonly query: tf.Variable | undefined;
   readonly heads: { kernel: tf.Variable; bias: tf.Variable }[];
   readonly clipNorm: number;
+  readonly learningRate: number;
   private optimizer: tf.Optimizer;
   private id = nextNetId++;
   private fused = new FusedHeads();
@@ -82,7 +91,8 @@ export class SequenceNetwork {
     validateSpec(spec);
     this.spec = structuredClone(spec);
     this.clipNorm = options.clipNorm ?? 5;
-    this.optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+    this.learningRate = options.learningRate ?? 1e-3;
+    this.optimizer = tf.train.adam(this.learningRate);
     const name = (s: string) => `net${this.id}_${s}`;
     this.embeddings = spec.inputs.map((s, k) => (s.kind === 'embedding' ? tf.variable(tf.randomUniform([s.size, s.dim], -0.05, 0.05), true, name(`emb${k}`)) : undefined));
     const width = inputWidth(spec.inputs);
@@ -248,32 +258,66 @@ export class SequenceNetwork {
     return this.fused.losses(this.headInput(b, training), this.heads, targets);
   }
 
-  /** One Adam step on a batch; returns the mean loss and accuracy per head. */
-  trainStep(b: Batch): TrainStepResult {
+  /** Scored positions per head in a batch (targets in [0, V)), as the fused heads count them. */
+  headCounts(b: Batch): number[] {
+    return this.spec.heads.map((v, k) => {
+      let n = 0;
+      for (const t of this.headTargets(b, k)) if (t >= 0 && t < v) n++;
+      return n;
+    });
+  }
+
+  /**
+   * Gradients of sum_k scale_k * NLL_k over the batch, one array per variable (the order of
+   * `variables()`), with the per-head NLL sums, correct counts and counts. With scale_k =
+   * 1 / (positions of head k in the WHOLE batch), the gradients of the parts of a batch add up
+   * to the gradient of the whole: that is what the data-parallel step (parallel.ts) relies on.
+   */
+  gradients(b: Batch, scales: number[]): GradientResult {
     this.checkBatch(b);
     let counts: number[] = [];
     let correct: number[] = [];
-    let perHead: tf.Tensor | undefined;
+    let nll: number[] = [];
+    let grads: Float32Array[] = [];
+    // Assigned, not returned: tf.tidy walks a returned value element by element (seconds for typed arrays).
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads: named } = tf.variableGrads(() => {
         const s = this.score(b, true);
         counts = s.count;
         correct = s.correct;
-        const losses = tf.mul(s.nll, tf.tensor1d(s.count.map((c) => 1 / Math.max(1, c))));
-        perHead = tf.keep(losses.clone());
-        return tf.sum(losses) as tf.Scalar;
+        const sums = s.nll;
+        nll = Array.from(sums.dataSync());
+        return tf.sum(tf.mul(sums, tf.tensor1d(scales))) as tf.Scalar;
       }, this.variables());
       value.dispose();
-      const names = Object.keys(grads);
-      const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))).dataSync()[0]);
-      const scale = Number.isFinite(norm) && norm > this.clipNorm ? this.clipNorm / norm : 1;
-      const clipped: tf.NamedTensorMap = {};
-      for (const n of names) clipped[n] = scale === 1 ? grads[n] : tf.mul(grads[n], scale);
-      this.optimizer.applyGradients(clipped);
+      grads = this.variables().map((v) => Float32Array.from(named[v.name].dataSync() as Float32Array));
     });
-    const loss = Array.from(perHead!.dataSync());
-    perHead!.dispose();
-    return { loss, accuracy: counts.map((c, k) => (c > 0 ? correct[k] / c : 0)) };
+    return { grads, nll, correct, count: counts };
+  }
+
+  /** One Adam step with these gradients (the order of `variables()`), clipped to `clipNorm` by global norm. */
+  applyGradients(grads: Float32Array[]): void {
+    let sq = 0;
+    for (const g of grads) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+    const norm = Math.sqrt(sq);
+    const scale = Number.isFinite(norm) && norm > this.clipNorm ? this.clipNorm / norm : 1;
+    const vars = this.variables();
+    tf.tidy(() => {
+      const map: tf.NamedTensorMap = {};
+      vars.forEach((v, i) => {
+        const g = tf.tensor(grads[i], v.shape);
+        map[v.name] = scale === 1 ? g : tf.mul(g, scale);
+      });
+      this.optimizer.applyGradients(map);
+    });
+  }
+
+  /** One Adam step on a batch; returns the mean loss and accuracy per head. */
+  trainStep(b: Batch): TrainStepResult {
+    const counts = this.headCounts(b);
+    const g = this.gradients(b, counts.map((c) => 1 / Math.max(1, c)));
+    this.applyGradients(g.grads);
+    return stepResult(g.nll, g.correct, g.count);
   }
 
   /** Forward pass without training: NLL sum, correct and count per head. */

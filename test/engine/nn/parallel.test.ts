@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend } from '../../../src/engine/nn/backend.ts';
+import { SequenceNetwork, type Batch, type NetSpec } from '../../../src/engine/nn/network.ts';
+import { DataParallel, sliceRows } from '../../../src/engine/nn/parallel.ts';
+
+/** Seeded random batch; some targets are -1 (ignored) and unevenly spread, so the halves count differently. */
+function randomBatch(spec: NetSpec, B: number, T: number, seed: number): Batch {
+  let s = seed >>> 0;
+  const next = (n: number) => ((s = (s * 1664525 + 1013904223) >>> 0) % n);
+  const n = B * T;
+  return {
+    inputs: spec.inputs.map((inp) => (inp.kind === 'dense' ? Float32Array.from({ length: n * inp.size }, () => next(100) / 100) : Int32Array.from({ length: n }, () => next(inp.size)))),
+    targets: spec.heads.map((v, k) => Int32Array.from({ length: n }, (_, i) => (k === 1 && i < n / 3 && next(3) === 0 ? -1 : next(v)))),
+    batch: B,
+    steps: T,
+  };
+}
+
+const maxDiff = (a: SequenceNetwork, b: SequenceNetwork) => {
+  const wb = b.getWeights();
+  let d = 0;
+  a.getWeights().forEach((w, i) => { for (let j = 0; j < w.data.length; j++) d = Math.max(d, Math.abs(w.data[j] - wb[i].data[j])); });
+  return d;
+};
+
+test('a data-parallel step over two workers makes the same update as one worker', async () => {
+  await initBackend('wasm');
+  const spec: NetSpec = { inputs: [{ kind: 'onehot', size: 12 }, { kind: 'embedding', size: 9, dim: 4 }, { kind: 'dense', size: 3 }], hidden: [16, 16], dropout: 0, heads: [12, 5] };
+  const single = new SequenceNetwork(spec, { learningRate: 0.01 });
+  const pair = new SequenceNetwork(spec, { learningRate: 0.01 });
+  pair.setWeights(single.getWeights());
+  const dp = new DataParallel(pair, { backend: 'wasm' });
+  try {
+    await dp.ready();
+    for (let step = 0; step < 4; step++) {
+      const b = randomBatch(spec, step === 3 ? 7 : 8, 10, step + 1); // an odd batch too
+      const one = single.trainStep(b);
+      const two = await dp.step(b);
+      one.loss.forEach((l, k) => assert.ok(Math.abs(l - two.loss[k]) < 1e-4, `step ${step} head ${k}: loss ${l} vs ${two.loss[k]}`));
+      assert.deepEqual(two.accuracy.map((a) => a.toFixed(6)), one.accuracy.map((a) => a.toFixed(6)));
+      const d = maxDiff(single, pair);
+      assert.ok(d < 2e-5, `step ${step}: weights differ by ${d}`);
+      assert.ok(maxDiff(single, new SequenceNetwork(spec)) > 1e-3, 'the weights did move');
+    }
+  } finally {
+    await dp.close();
+    single.dispose();
+    pair.dispose();
+  }
+});
+
+test('sliceRows cuts inputs (dense ones included) and targets by rows', () => {
+  const spec: NetSpec = { inputs: [{ kind: 'onehot', size: 4 }, { kind: 'dense', size: 2 }], hidden: [4], dropout: 0, heads: [4] };
+  const b = randomBatch(spec, 4, 3, 9);
+  const part = sliceRows(b, 1, 3);
+  assert.equal(part.batch, 2);
+  assert.deepEqual([...part.inputs[0]], [...b.inputs[0].subarray(3, 9)]);
+  assert.deepEqual([...part.inputs[1]], [...b.inputs[1].subarray(6, 18)]);
+  assert.deepEqual([...part.targets[0]], [...b.targets[0].subarray(3, 9)]);
+});
