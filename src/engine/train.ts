@@ -45,6 +45,8 @@ export interface TrainOptions {
   maxValidWindows?: number;
   checkpointDir?: string;
   resume?: boolean;
+  /** Threads per training step (2: data-parallel, see nn/parallel.ts). Default 1. */
+  workers?: number;
   onProgress?: (p: Progress) => void;
   onStage?: (stage: string) => void;
 }
@@ -172,6 +174,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainedModel> {
     maxSeconds: opts.maxSeconds,
     checkpointDir: opts.checkpointDir,
     resume: opts.resume,
+    workers: opts.workers,
     onProgress: opts.onProgress,
     meta: meta as unknown as Record<string, unknown>,
     makeBatches: (split, epoch) =>

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { num, str, strs } from '../command.ts';
@@ -33,6 +34,7 @@ const command: Command = {
     'max-minutes': { type: 'string', description: 'stop training after this many minutes' },
     'max-windows': { type: 'string', description: 'training windows per epoch at most' },
     resume: { type: 'boolean', description: 'resume from the checkpoint in the output folder' },
+    workers: { type: 'string', description: 'threads per training step: 2 splits each batch over two cores (data-parallel)', default: '2 on a machine with 2+ cores' },
     seed: { type: 'string', description: 'random seed', default: '0' },
     json: { type: 'boolean', description: 'print the model card as JSON at the end' },
   },
@@ -72,6 +74,7 @@ const command: Command = {
       maxWindowsPerEpoch: str(values, 'max-windows') ? num(values, 'max-windows', 0, 1, 1e9, true) : undefined,
       checkpointDir: join(out, '.checkpoint'),
       resume: !!values.resume,
+      workers: str(values, 'workers') ? num(values, 'workers', 1, 1, 2, true) : Math.min(2, availableParallelism()),
       onStage: (s) => bar.done(s),
       onProgress: (p) =>
         bar.update(

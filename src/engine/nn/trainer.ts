@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Batch, NamedWeight, SequenceNetwork } from './network.ts';
 import { loadModel, saveModel } from './serialize.ts';
+import { DataParallel } from './parallel.ts';
 
 export type Split = 'train' | 'validation';
 
@@ -32,6 +33,8 @@ export interface TrainOptions {
   maxSeconds?: number;
   /** Extra data stored with checkpoints. */
   meta?: Record<string, unknown>;
+  /** Threads per step: 2 = data-parallel (parallel.ts), half of each batch per thread. Default 1. */
+  workers?: number;
 }
 
 export interface EpochRecord { epoch: number; trainLoss: number; validationLoss: number; validationAccuracy: number; seconds: number }
@@ -84,7 +87,7 @@ async function writeState(dir: string, state: TrainerState): Promise<void> {
  * @example await trainNetwork({ net, makeBatches: (split, e) => split === 'train' ? train(e) : val, epochs: 20, patience: 3 })
  */
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
-  const { net, epochs, checkpointDir } = options;
+  const { net, checkpointDir } = options;
   const patience = options.patience ?? Infinity;
   const deadline = options.maxSeconds ? performance.now() + options.maxSeconds * 1000 : Infinity;
   let state: TrainerState = { epoch: 0, bestEpoch: -1, bestValidationLoss: Infinity, sinceBest: 0, epochs: [] };
@@ -98,6 +101,19 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       state = saved;
     }
   }
+  // Two workers: the replica starts from the weights held now (after a resume).
+  const parallel = (options.workers ?? 1) >= 2 ? new DataParallel(net) : undefined;
+  try {
+    await parallel?.ready();
+    return await epochsLoop(options, state, best, deadline, patience, parallel);
+  } finally {
+    await parallel?.close();
+  }
+}
+
+/** The epochs of trainNetwork (after any resume), one step at a time on one or two threads. */
+async function epochsLoop(options: TrainOptions, state: TrainerState, best: NamedWeight[] | undefined, deadline: number, patience: number, parallel: DataParallel | undefined): Promise<TrainResult> {
+  const { net, epochs, checkpointDir } = options;
   let stoppedBy: TrainResult['stoppedBy'] = 'epochs';
   let lastBatches = 0;
   for (let epoch = state.epoch; epoch < epochs; epoch++) {
@@ -108,7 +124,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     let batch = 0;
     let timeUp = false;
     for (const b of options.makeBatches('train', epoch)) {
-      const r = net.trainStep(b);
+      const r = parallel ? await parallel.step(b) : net.trainStep(b);
       batch++;
       sequences += b.batch;
       tokens += b.batch * b.steps;

@@ -59,3 +59,24 @@ test('sliceRows cuts inputs (dense ones included) and targets by rows', () => {
   assert.deepEqual([...part.inputs[1]], [...b.inputs[1].subarray(6, 18)]);
   assert.deepEqual([...part.targets[0]], [...b.targets[0].subarray(3, 9)]);
 });
+
+test('trainNetwork with two workers ends on the same weights as with one', async () => {
+  await initBackend('wasm');
+  const { trainNetwork } = await import('../../../src/engine/nn/trainer.ts');
+  const spec: NetSpec = { inputs: [{ kind: 'onehot', size: 8 }], hidden: [12], dropout: 0, heads: [8] };
+  const start = new SequenceNetwork(spec, { learningRate: 0.02 }).getWeights();
+  const run = async (workers: number) => {
+    const net = new SequenceNetwork(spec, { learningRate: 0.02 });
+    net.setWeights(start);
+    const batches = (split: string, epoch: number) => Array.from({ length: split === 'train' ? 3 : 1 }, (_, i) => randomBatch(spec, 6, 8, 100 * epoch + i + (split === 'train' ? 0 : 50)));
+    const result = await trainNetwork({ net, makeBatches: batches, epochs: 2, workers });
+    return { net, result };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.equal(two.result.epochs.length, 2);
+  assert.ok(Math.abs(one.result.bestValidationLoss - two.result.bestValidationLoss) < 1e-4);
+  assert.ok(maxDiff(one.net, two.net) < 5e-5, `weights differ by ${maxDiff(one.net, two.net)}`);
+  one.net.dispose();
+  two.net.dispose();
+});
