@@ -42,10 +42,18 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** True when this client runs the shard that owns the guild, (guild_id >> 22) % shard count. */
+export function ownsGuild(client: Client, guildId: string): boolean {
+  const count = client.options.shardCount ?? 1;
+  const ids = Array.isArray(client.options.shards) ? client.options.shards : [0];
+  return count <= 1 || ids.includes(Number((BigInt(guildId) >> 22n) % BigInt(count)));
+}
+
 /** Logs in, registers the commands (when changed) and starts answering interactions. */
 export async function startBot(config: BotConfig, deps: BotDeps, commands: readonly BotCommand[] = allCommands): Promise<RunningBot> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    ...(config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
     ...(config.discordApiUrl ? { rest: { api: config.discordApiUrl } } : {}),
   });
   const audio = new AudioCache(deps.limits?.audioCacheBytes ?? DEFAULT_LIMITS.audioCacheBytes);
@@ -53,7 +61,7 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
   // Without a shared queue, jobs run here on the in-process scheduler, saved in the jobs table.
   const local: LocalJobs | undefined = deps.jobs
     ? undefined
-    : createLocalJobs({ queue: deps.queue, runtime: jobRuntime(config, deps, audio), maxPerGuild: config.maxJobsPerGuild });
+    : createLocalJobs({ queue: deps.queue, runtime: jobRuntime(config, deps, audio), maxPerGuild: config.maxJobsPerGuild, owns: (guildId) => ownsGuild(client, guildId) });
   const ctx: BotContext = {
     client, store: deps.store, queue: deps.queue, jobs: deps.jobs ?? local!, studio: deps.studio, log: deps.log,
     limits: { ...DEFAULT_LIMITS, ...deps.limits }, voice, audio, radio: new RadioManager(), commands, webUrl: deps.webUrl,

@@ -117,4 +117,6 @@ export interface BotConfig {
   maxJobsPerGuild?: number;
   /** Register slash commands at startup (default true; shards other than 0 leave it to shard 0). */
   registerCommands?: boolean;
+  /** Run these shards of `count` in this client (a ShardingManager child learns its shards from the environment instead). */
+  shards?: { ids: number[]; count: number };
 }

@@ -24,7 +24,13 @@ export interface LocalJobs extends DurableQueue {
 }
 
 /** The in-process DurableQueue on top of a scheduler (`createMemoryQueue`). */
-export function createLocalJobs(opts: { queue: JobQueue; runtime: JobRuntime; maxPerGuild?: number }): LocalJobs {
+export function createLocalJobs(opts: {
+  queue: JobQueue;
+  runtime: JobRuntime;
+  maxPerGuild?: number;
+  /** With several shard processes, each resumes only its own guilds' jobs. */
+  owns?: (guildId: string) => boolean;
+}): LocalJobs {
   const { queue, runtime: rt } = opts;
   const { store, log } = rt;
   const maxPerGuild = opts.maxPerGuild ?? 50;
@@ -132,6 +138,7 @@ export function createLocalJobs(opts: { queue: JobQueue; runtime: JobRuntime; ma
           await store.updateJob(row.id, { status: 'failed', error: 'no payload to resume' });
           continue;
         }
+        if (opts.owns && !opts.owns(p.reply.guildId)) continue; // another shard's process resumes it
         if (Date.now() - row.createdAt.getTime() > RESUME_WITHIN_MS) {
           interrupted += 1;
           await store.updateJob(row.id, { status: 'failed', error: 'interrupted by a restart' });

@@ -85,6 +85,17 @@ const ADMIN = (1n << 3n).toString();
 const MEMBER_PERMS = ((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 20n) | (1n << 21n) | (1n << 31n)).toString();
 const EPHEMERAL = 64;
 
+/** A guild's ids in the fake. */
+export interface FakeGuildIds {
+  guildId: string;
+  textChannelId: string;
+  voiceChannelId: string;
+  musicChannelId: string;
+}
+
+/** The shard that owns a guild, as Discord routes it. @example shardOf('81384788765712384', 2) // 0 */
+export const shardOf = (guildId: string, count: number): number => Number((BigInt(guildId) >> 22n) % BigInt(count));
+
 export class FakeDiscord extends EventEmitter {
   readonly appId = snowflake();
   readonly guildId = snowflake();
@@ -190,10 +201,57 @@ export class FakeDiscord extends EventEmitter {
 
   // ---------- dispatching ----------
 
-  /** Sends a gateway dispatch to every connected client. */
+  /**
+   * Sends a gateway dispatch to every connected client; an event of a guild goes only to the
+   * connections whose shard owns it, (guild_id >> 22) % shard_count, as Discord routes them.
+   */
   dispatch(t: string, d: unknown): void {
     const msg = JSON.stringify({ op: 0, t, s: ++this.seq, d });
-    for (const ws of this.sockets) ws.send(msg);
+    const guildId = (d as { guild_id?: string } | null)?.guild_id;
+    for (const ws of this.sockets) {
+      const shard = this.socketShards.get(ws);
+      if (guildId && shard && shardOf(guildId, shard[1]) !== shard[0]) continue;
+      ws.send(msg);
+    }
+  }
+
+  // ---------- more guilds (sharding) ----------
+
+  /** Guilds besides the default one: id -> channels. */
+  private readonly otherGuilds = new Map<string, FakeGuildIds>();
+  /** The [shard, count] each gateway connection identified with. */
+  private readonly socketShards = new Map<WebSocket, [number, number]>();
+
+  /**
+   * Adds a guild (every member is in it) whose id falls on `shard` of `count` shards.
+   * Its channels are used like the default ones: `slash(user, cmd, values, g.textChannelId)`.
+   */
+  addGuild(shard?: number, count = 2): FakeGuildIds {
+    let id = BigInt(snowflake());
+    if (shard !== undefined) while (Number((id >> 22n) % BigInt(count)) !== shard) id += 1n << 22n;
+    const g: FakeGuildIds = { guildId: id.toString(), textChannelId: snowflake(), voiceChannelId: snowflake(), musicChannelId: snowflake() };
+    this.otherGuilds.set(g.guildId, g);
+    return g;
+  }
+
+  /** The default guild's ids. */
+  get defaultGuild(): FakeGuildIds {
+    return { guildId: this.guildId, textChannelId: this.textChannelId, voiceChannelId: this.voiceChannelId, musicChannelId: this.musicChannelId };
+  }
+
+  /** The guild a channel belongs to (the default guild for any unknown channel). */
+  guildOfChannel(channelId: string): FakeGuildIds {
+    for (const g of this.otherGuilds.values()) if (channelId === g.textChannelId || channelId === g.voiceChannelId || channelId === g.musicChannelId) return g;
+    return this.defaultGuild;
+  }
+
+  private guildIds(guildId: string): FakeGuildIds {
+    return this.otherGuilds.get(guildId) ?? this.defaultGuild;
+  }
+
+  /** The key of the bot's own voice state in a guild (the default guild keeps the bot's id, as before). */
+  botVoiceKey(guildId: string): string {
+    return guildId === this.guildId ? this.botUser.id : `${this.botUser.id}@${guildId}`;
   }
 
   private member(user: FakeUser): any {
@@ -207,13 +265,15 @@ export class FakeDiscord extends EventEmitter {
   private interactionBase(type: number, user: FakeUser, data: unknown, channelId = this.textChannelId): FakeInteraction {
     const id = snowflake();
     const token = `tok-${randomToken()}`;
+    const gid = this.guildOfChannel(channelId).guildId;
+    if (data && typeof data === 'object' && 'guild_id' in data) (data as { guild_id: string }).guild_id = gid;
     const payload = {
       id, application_id: this.appId, type, token, version: 1, data,
-      guild_id: this.guildId, channel_id: channelId,
+      guild_id: gid, channel_id: channelId,
       channel: { ...this.channelPayload(channelId), permissions: MEMBER_PERMS },
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      guild: { id: gid, locale: 'en-US', features: [] },
       member: this.member(user), app_permissions: ADMIN, locale: 'en-US', guild_locale: 'en-US',
-      entitlements: [], authorizing_integration_owners: { '0': this.guildId }, context: 0, attachment_size_limit: 10485760,
+      entitlements: [], authorizing_integration_owners: { '0': gid }, context: 0, attachment_size_limit: 10485760,
     };
     const it: FakeInteraction = { id, token, type, userId: user.id, sentAt: 0, payload, responses: [], followupIds: [] };
     this.interactions.set(id, it);
@@ -292,14 +352,17 @@ export class FakeDiscord extends EventEmitter {
 
   /** Puts a user into (or, with null, out of) the voice channel and tells the bot. */
   setVoice(user: FakeUser, channelId: string | null): void {
+    // Leaving: the guild of the channel the member was in.
+    const was = this.voiceStates.get(user.id);
+    const guildId = (channelId ?? was) ? this.guildOfChannel((channelId ?? was)!).guildId : this.guildId;
     if (channelId) this.voiceStates.set(user.id, channelId);
     else this.voiceStates.delete(user.id);
-    this.dispatch('VOICE_STATE_UPDATE', this.voiceState(user, channelId, 'sess-' + user.id));
+    this.dispatch('VOICE_STATE_UPDATE', this.voiceState(user, channelId, 'sess-' + user.id, guildId));
   }
 
-  private voiceState(user: FakeUser, channelId: string | null, sessionId: string): any {
+  private voiceState(user: FakeUser, channelId: string | null, sessionId: string, guildId?: string): any {
     return {
-      guild_id: this.guildId, channel_id: channelId, user_id: user.id, member: this.member(user), session_id: sessionId,
+      guild_id: guildId ?? (channelId ? this.guildOfChannel(channelId).guildId : this.guildId), channel_id: channelId, user_id: user.id, member: this.member(user), session_id: sessionId,
       deaf: false, mute: false, self_deaf: false, self_mute: false, self_video: false, suppress: false, request_to_speak_timestamp: null,
     };
   }
@@ -349,43 +412,49 @@ export class FakeDiscord extends EventEmitter {
 
   private onGateway(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => { this.sockets.delete(ws); this.socketShards.delete(ws); });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as { op: number; d: any };
       this.gatewayOps.push(msg);
       if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
-      else if (msg.op === 2) this.identify(ws);
+      else if (msg.op === 2) this.identify(ws, msg.d?.shard);
       else if (msg.op === 4) this.botVoice(msg.d);
       this.emit('change');
     });
   }
 
-  private identify(ws: WebSocket): void {
+  private identify(ws: WebSocket, shard?: [number, number]): void {
     const sessionId = randomToken();
+    const [id, count] = Array.isArray(shard) && shard.length === 2 ? shard : [0, 1];
+    this.socketShards.set(ws, [id, count]);
+    const guilds = [this.guildId, ...this.otherGuilds.keys()].filter((g) => shardOf(g, count) === id);
     const ready = {
-      v: 10, user: this.botUser, guilds: [{ id: this.guildId, unavailable: true }], session_id: sessionId,
-      resume_gateway_url: `ws://127.0.0.1:${this.port}`, application: { id: this.appId, flags: 0 }, shard: [0, 1],
+      v: 10, user: this.botUser, guilds: guilds.map((g) => ({ id: g, unavailable: true })), session_id: sessionId,
+      resume_gateway_url: `ws://127.0.0.1:${this.port}`, application: { id: this.appId, flags: 0 }, shard: [id, count],
       private_channels: [], relationships: [], user_settings: {},
     };
     ws.send(JSON.stringify({ op: 0, t: 'READY', s: ++this.seq, d: ready }));
-    ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guildPayload() }));
+    for (const g of guilds) ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guildPayload(g) }));
   }
 
-  private guildPayload(): any {
+  private guildPayload(guildId = this.guildId): any {
+    const ids = this.guildIds(guildId);
     const members = [this.botUser, ...this.users.values()].map((u) => this.member(u));
-    const voiceStates = [...this.voiceStates].map(([uid, cid]) => this.voiceState(this.users.get(uid)!, cid, 'sess-' + uid));
+    const voiceStates = [...this.voiceStates]
+      .filter(([, cid]) => this.guildOfChannel(cid).guildId === guildId)
+      .map(([key, cid]) => { const uid = key.split('@')[0]; return this.voiceState(uid === this.botUser.id ? this.botUser : this.users.get(uid)!, cid, 'sess-' + uid, guildId); });
     return {
-      id: this.guildId, name: 'Fake Guild', icon: null, owner_id: snowflake(), afk_channel_id: null, afk_timeout: 300,
+      id: guildId, name: 'Fake Guild', icon: null, owner_id: snowflake(), afk_channel_id: null, afk_timeout: 300,
       verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, nsfw_level: 0,
       premium_tier: 0, premium_subscription_count: 0, preferred_locale: 'en-US', features: [], system_channel_flags: 0,
-      roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [{ id: guildId, name: '@everyone', permissions: MEMBER_PERMS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
       emojis: [], stickers: [], joined_at: new Date(0).toISOString(), large: false, unavailable: false, member_count: members.length,
       members, voice_states: voiceStates, presences: [], threads: [], stage_instances: [], guild_scheduled_events: [],
       channels: [
-        { id: this.textChannelId, type: 0, guild_id: this.guildId, name: 'general', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
-        { id: this.musicChannelId, type: 0, guild_id: this.guildId, name: 'music', position: 2, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
-        { id: this.voiceChannelId, type: 2, guild_id: this.guildId, name: 'Lounge', position: 1, permission_overwrites: [], parent_id: null, bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false },
+        { id: ids.textChannelId, type: 0, guild_id: guildId, name: 'general', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
+        { id: ids.musicChannelId, type: 0, guild_id: guildId, name: 'music', position: 2, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0 },
+        { id: ids.voiceChannelId, type: 2, guild_id: guildId, name: 'Lounge', position: 1, permission_overwrites: [], parent_id: null, bitrate: 64000, user_limit: 0, rtc_region: null, nsfw: false },
       ],
     };
   }
@@ -393,9 +462,9 @@ export class FakeDiscord extends EventEmitter {
   /** The bot asked (op 4) to join or leave a voice channel. */
   private botVoice(d: { guild_id: string; channel_id: string | null }): void {
     const sessionId = 'bot-session';
-    if (d.channel_id) this.voiceStates.set(this.botUser.id, d.channel_id);
-    else this.voiceStates.delete(this.botUser.id);
-    this.dispatch('VOICE_STATE_UPDATE', this.voiceState(this.botUser, d.channel_id, sessionId));
+    if (d.channel_id) this.voiceStates.set(this.botVoiceKey(d.guild_id), d.channel_id);
+    else this.voiceStates.delete(this.botVoiceKey(d.guild_id));
+    this.dispatch('VOICE_STATE_UPDATE', this.voiceState(this.botUser, d.channel_id, sessionId, d.guild_id));
     if (d.channel_id) {
       this.dispatch('VOICE_SERVER_UPDATE', { guild_id: d.guild_id, token: randomToken(), endpoint: this.voice.endpoint });
     }
@@ -540,8 +609,9 @@ export class FakeDiscord extends EventEmitter {
   }
 
   private channelPayload(cid: string): any {
-    if (cid === this.voiceChannelId) return { id: cid, type: 2, guild_id: this.guildId, name: 'Lounge', bitrate: 64000, user_limit: 0 };
-    return { id: cid, type: 0, guild_id: this.guildId, name: cid === this.musicChannelId ? 'music' : 'general', position: 0, permission_overwrites: [] };
+    const g = this.guildOfChannel(cid);
+    if (cid === g.voiceChannelId) return { id: cid, type: 2, guild_id: g.guildId, name: 'Lounge', bitrate: 64000, user_limit: 0 };
+    return { id: cid, type: 0, guild_id: g.guildId, name: cid === g.musicChannelId ? 'music' : 'general', position: 0, permission_overwrites: [] };
   }
 
   /** Applies a message body (content, embeds, components, attachments + uploaded files). */
@@ -562,7 +632,7 @@ export class FakeDiscord extends EventEmitter {
 
   private newMessage(channelId: string, body: any, files: RecordedFile[], flags: number, it?: FakeInteraction): FakeMessage {
     const msg: FakeMessage = {
-      id: snowflake(), type: it ? 20 : 0, channel_id: channelId, guild_id: this.guildId, author: this.botUser, content: '',
+      id: snowflake(), type: it ? 20 : 0, channel_id: channelId, guild_id: this.guildOfChannel(channelId).guildId, author: this.botUser, content: '',
       embeds: [], components: [], attachments: [], flags, timestamp: new Date().toISOString(), edited_timestamp: null,
       mentions: [], mention_roles: [], mention_everyone: false, pinned: false, tts: false,
       ...(it ? { webhook_id: this.appId, application_id: this.appId } : {}),
