@@ -262,7 +262,7 @@ export function resultLines(name: string, r: LoadtestResult): string[] {
   return [
     `${name}:`,
     `  sent ${r.sent} /compose; acknowledged within 3 s: ${r.ackedIn3s}/${r.sent} (p95 ${Math.round(r.ackP95Ms)} ms)`,
-    `  answered: ${r.tracks} tracks + ${r.refused} limit/error messages; lost ${r.lost}; duplicated ${r.duplicated}; track rows ${r.trackRows}`,
+    `  answered: ${r.tracks} tracks + ${r.refused} limit/error messages; unanswered at the deadline (lost) ${r.lost}; duplicated ${r.duplicated}; track rows ${r.trackRows}`,
     `  time to result: p50 ${(r.p50Ms / 1000).toFixed(1)} s, p95 ${(r.p95Ms / 1000).toFixed(1)} s; ${r.perMinute.toFixed(0)} compositions/min; all answered after ${(r.wallMs / 1000).toFixed(1)} s`,
     `  job runs after the first: ${r.takenOver} (stalled reports ${r.stalled}, failed runs ${r.failedRuns})`,
   ];
