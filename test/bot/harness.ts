@@ -20,6 +20,10 @@ import { MixtapeError } from '../../src/engine/errors.ts';
 export interface HarnessOptions {
   /** 'sqlite' (default) or 'postgres' (127.0.0.1:5432, database test, a new schema). */
   database?: 'sqlite' | 'postgres';
+  /** PostgreSQL only: reach it through this host:port (e.g. a proxy that can hang). */
+  pgHost?: string;
+  /** Deadline of each Store call (default: the store's). */
+  storeTimeoutMs?: number;
   studio?: Studio;
   queue?: QueueOptions;
   limits?: Partial<BotLimits>;
@@ -66,10 +70,10 @@ function withOutage(store: Store, outage: { unavailable: boolean }): Store {
   });
 }
 
-async function openTestStore(database: 'sqlite' | 'postgres'): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+async function openTestStore(database: 'sqlite' | 'postgres', options: HarnessOptions = {}): Promise<{ store: Store; cleanup: () => Promise<void> }> {
   if (database === 'postgres') {
     const schema = `bot_${process.pid}_${Date.now().toString(36)}`;
-    const store = await openStore({ databaseUrl: `postgresql://postgres@127.0.0.1:5432/test?schema=${schema}` });
+    const store = await openStore({ databaseUrl: `postgresql://postgres@${options.pgHost ?? '127.0.0.1:5432'}/test?schema=${schema}`, timeoutMs: options.storeTimeoutMs });
     return {
       store,
       cleanup: async () => {
@@ -96,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   for (const name of ['alice', 'bob', 'carol', ...(options.users ?? [])]) users[name] = fake.addUser(name);
   users.admin = fake.addUser('admin', { admin: true });
   for (const [name, permissions] of Object.entries(options.members ?? {})) users[name] = fake.addUser(name, { permissions });
-  const { store, cleanup } = await openTestStore(options.database ?? 'sqlite');
+  const { store, cleanup } = await openTestStore(options.database ?? 'sqlite', options);
   const outage = { unavailable: false };
   const queue = createMemoryQueue({ concurrency: 2, maxQueue: 40, maxPerUser: 2, ...options.queue });
   const studio = options.studio ?? createTestStudio();
