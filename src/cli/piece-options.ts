@@ -102,7 +102,7 @@ export async function writePiece(result: ComposeResult, values: ParsedValues, fo
 /** The piece as ABC or MusicXML text, from its MIDI. */
 function notation(result: ComposeResult, format: 'abc' | 'musicxml'): string {
   const score = { ...readMidi(result.midi), title: result.title };
-  return format === 'abc' ? toAbc(score, { genre: result.genre }) : toMusicXml(score);
+  return format === 'abc' ? toAbc(score, { genre: result.genre, tuneType: result.tuneType }) : toMusicXml(score);
 }
 
 const roundAll = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(Number(v))]));

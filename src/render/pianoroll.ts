@@ -1,10 +1,12 @@
 /**
  * Piano-roll picture of a Score as PNG: notes as bars over time (x) and pitch (y), bar and
- * beat lines, one colour per track, drums in their own lane, and for /continue the primer
- * drawn greyed with a divider where the generated music starts. Sized for a Discord embed.
+ * beat lines, pitch names on the left and bar numbers on top, one colour per track, drums in
+ * their own lane, and for /continue the primer drawn greyed with a divider where the generated
+ * music starts. Sized for a Discord embed.
  */
 import type { Note, Score } from '../engine/score.ts';
 import { barGrid } from './bars.ts';
+import { drawText, textHeight, textWidth } from './glyphs.ts';
 import { encodePng } from './png.ts';
 
 export type Rgb = readonly [number, number, number];
@@ -14,6 +16,8 @@ export interface PianoRollOptions {
   height?: number;
   /** Notes starting before this beat are the primer (drawn grey), with a divider line there. */
   primerEndBeat?: number;
+  /** Pitch names and bar numbers (default true). */
+  labels?: boolean;
 }
 
 /** The palette, exported so that tests and legends can name colours. */
@@ -26,6 +30,7 @@ export const COLORS = {
   laneDivider: [90, 95, 108] as Rgb,
   primerDivider: [255, 214, 102] as Rgb,
   primerNote: [120, 124, 134] as Rgb,
+  label: [196, 200, 210] as Rgb,
   tracks: [[88, 166, 255], [255, 123, 114], [126, 231, 135], [210, 168, 255], [255, 166, 87], [86, 212, 221], [240, 136, 190], [227, 179, 65]] as Rgb[],
   drums: [230, 230, 230] as Rgb,
 };
@@ -44,6 +49,8 @@ export interface RollLayout {
   pitchBottom: number;
   lowPitch: number;
   highPitch: number;
+  /** Whether pitch names (in the left margin) and bar numbers (in the top margin) are drawn. */
+  labels: boolean;
   rowHeight: number;
   pxPerBeat: number;
   drumLane?: { top: number; bottom: number; pitches: number[] };
@@ -59,18 +66,43 @@ export function rollLayout(score: Score, options: PianoRollOptions = {}): RollLa
   let high = pitched.length ? Math.max(...pitched.map((n) => n.pitch)) + 2 : 72;
   while (high - low < 12) { low--; high++; } // at least an octave, so few notes do not become huge bars
   const lastEnd = Math.max(score.lengthBeats, ...score.tracks.flatMap((t) => t.notes.map((n) => n.start + n.duration)), 1);
-  const left = 8;
+  const labels = options.labels !== false;
+  // Margins for the labels: "C#4" at scale 2 on the left, a bar number at scale 2 on top.
+  const left = labels ? 8 + textWidth('C#4', 2) + 6 : 8;
   const right = width - 8;
-  const top = 8;
+  const top = labels ? 8 + textHeight(2) + 6 : 8;
   const drumHeight = drums.length ? Math.round(height * 0.16) : 0;
   const pitchBottom = height - 8 - (drumHeight ? drumHeight + 6 : 0);
   const layout: RollLayout = {
-    width, height, left, right, top, pitchBottom, lowPitch: low, highPitch: high,
+    width, height, left, right, top, pitchBottom, lowPitch: low, highPitch: high, labels,
     rowHeight: (pitchBottom - top) / (high - low + 1),
     pxPerBeat: (right - left) / lastEnd,
   };
   if (drumHeight) layout.drumLane = { top: height - 8 - drumHeight, bottom: height - 8, pitches: [...new Set(drums.map((n) => n.pitch))].sort((a, b) => a - b) };
   return layout;
+}
+
+const PITCH_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+
+/** Scientific pitch name (C4 = MIDI 60). @example pitchName(61) // 'C#4' */
+export const pitchName = (pitch: number): string => `${PITCH_NAMES[((pitch % 12) + 12) % 12]}${Math.floor(pitch / 12) - 1}`;
+
+/**
+ * Which pitches get a name in the margin, and at what scale: every pitch when rows are tall
+ * enough to read, else only the Cs (the octave lines).
+ */
+export function pitchLabels(l: RollLayout): { pitches: number[]; scale: number } {
+  const all = Array.from({ length: l.highPitch - l.lowPitch + 1 }, (_, i) => l.lowPitch + i);
+  if (l.rowHeight >= textHeight(2) + 1) return { pitches: all, scale: 2 };
+  if (l.rowHeight >= textHeight(1) + 1) return { pitches: all, scale: 1 };
+  return { pitches: all.filter((p) => p % 12 === 0), scale: l.rowHeight * 12 >= textHeight(2) + 2 ? 2 : 1 };
+}
+
+/** Every how many bars a number is written, so that numbers never crowd (1, 2, 4, 8, ...). @example barLabelStep(10) // 4 */
+export function barLabelStep(barPx: number): number {
+  let step = 1;
+  while (step * barPx < textWidth('000', 2) + 8 && step < 1024) step *= 2;
+  return step;
 }
 
 /** Pixel rectangle [x0, y0, x1, y1) of a note (pitched, or in the drum lane). */
@@ -143,5 +175,22 @@ export function pianoRoll(score: Score, options: PianoRollOptions = {}): Uint8Ar
     }
   }
   if (primerEnd !== undefined && primerEnd > 0) c.rect(x(primerEnd) - 1, l.top, x(primerEnd) + 1, l.height - 8, COLORS.primerDivider);
+  if (l.labels) drawLabels(c, l, grid.filter((g) => g.bar).map((g) => x(g.beat)));
   return encodePng(c.data, l.width, l.height);
+}
+
+/** Pitch names right-aligned in the left margin, bar numbers above the bar lines. */
+function drawLabels(c: Canvas, l: RollLayout, barXs: number[]): void {
+  const fill = (px: number, py: number, w: number, h: number) => c.rect(px, py, px + w, py + h, COLORS.label);
+  const { pitches, scale } = pitchLabels(l);
+  for (const p of pitches) {
+    const name = pitchName(p);
+    const rowMid = l.top + (l.highPitch - p + 0.5) * l.rowHeight;
+    drawText(name, l.left - 4 - textWidth(name, scale), Math.round(rowMid - textHeight(scale) / 2), scale, fill);
+  }
+  const step = barXs.length > 1 ? barLabelStep(barXs[1] - barXs[0]) : 1;
+  barXs.forEach((bx, i) => {
+    if (i % step !== 0 || bx + textWidth(String(i + 1), 2) > l.right) return;
+    drawText(String(i + 1), bx + 2, 8, 2, fill);
+  });
 }

@@ -86,7 +86,13 @@ export function renderedMedia(options: { soundfont?: string; cacheBytes?: number
 export const scoreOf = (track: TrackRecord): Score => ({ ...readMidi(track.midi), title: track.title });
 
 /** A track's ABC (celtic tunes name their tune type). */
-export const abcOf = (track: TrackRecord): string => toAbc(scoreOf(track), { genre: track.genre, notes: [`C:Mixtape (${track.genre}, seed ${track.seed})`] });
+export const abcOf = (track: TrackRecord): string =>
+  toAbc(scoreOf(track), {
+    genre: track.genre,
+    // The tune type the piece was composed as (its form plan), when it was stored.
+    tuneType: typeof track.params.tuneType === 'string' ? track.params.tuneType : undefined,
+    notes: [`C:Mixtape (${track.genre}, seed ${track.seed})`],
+  });
 
 /** A track's MusicXML. */
 export const musicXmlOf = (track: TrackRecord): string => toMusicXml(scoreOf(track));

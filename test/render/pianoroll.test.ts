@@ -77,3 +77,23 @@ test('an empty score still draws a picture', () => {
   const png = PNG.sync.read(Buffer.from(pianoRoll({ ...score, tracks: [], lengthBeats: 0 })));
   assert.equal(png.width, 1200);
 });
+
+test('pitch names sit in the left margin and bar numbers above the bars; labels: false leaves them out', () => {
+  const labelled = (png: InstanceType<typeof PNG>, x0: number, y0: number, x1: number, y1: number) => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (pixel(png, x, y).join() === COLORS.label.join()) n++;
+    return n;
+  };
+  const l = rollLayout(score);
+  assert.ok(l.labels && l.left > 8 && l.top > 8, 'room for the labels');
+  const png = PNG.sync.read(Buffer.from(pianoRoll(score)));
+  // The C5 row (pitch 72) has its name "C5" left of the notes.
+  const c5 = Math.round(l.top + (l.highPitch - 72) * l.rowHeight);
+  assert.ok(labelled(png, 0, c5, l.left, Math.round(c5 + l.rowHeight)) > 4, 'C5 is named');
+  // Bar 1 and bar 3 (beat 8) are numbered in the top margin.
+  const x3 = Math.round(l.left + 8 * l.pxPerBeat);
+  assert.ok(labelled(png, l.left, 0, l.left + 12, l.top) > 4, 'bar 1');
+  assert.ok(labelled(png, x3, 0, x3 + 12, l.top) > 4, 'bar 3');
+  const bare = PNG.sync.read(Buffer.from(pianoRoll(score, { labels: false })));
+  assert.equal(labelled(bare, 0, 0, bare.width, bare.height), 0);
+});
