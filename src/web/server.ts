@@ -60,7 +60,8 @@ function staticFiles(): Map<string, { bytes: Buffer; type: string }> {
 
 /** Builds the web app (not listening yet): `await app.listen({ port, host })`. */
 export async function createWebServer(o: WebOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: true, bodyLimit: 16 * 1024 });
+  // Behind a proxy, WEB_URL names the public address: forwarded headers are not trusted.
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
   const secret = o.sessionSecret ?? randomBytes(32).toString('base64url');
   if (!o.sessionSecret) o.log.warn('SESSION_SECRET is not set: logins last until the web server restarts');
   await app.register(cookie, { secret });

@@ -80,10 +80,13 @@ async function loggedIn(userId: string, next: string): Promise<{ context: Browse
   return { context, page };
 }
 
-test('the track message has an "Open" link button to its page', () => {
+test('the track message has an "Open" link button to its page; /mixtape top links to the web mixtape', async () => {
   const open = aliceMsg.components[1]?.components[0];
   assert.equal(open?.style, 5, 'a link button');
   assert.equal(open.url, `${base}/t/${aliceTrack}`);
+  const top = h.fake.slash(h.users.bob, 'mixtape top', { period: 'month', genre: 'celtic' });
+  const embed = await until(async () => h.fake.original(top)?.embeds?.[0], 5000, 'the leaderboard');
+  assert.equal(embed.url, `${base}/g/${h.fake.guildId}?period=month&genre=celtic`);
 });
 
 test('a track link opens without login: Open Graph image, player that plays and seeks, staff notation, downloads', async () => {
@@ -180,6 +183,13 @@ test('a member logs in, votes on the web: the leaderboard and the bot message ch
       const shot = join(OUT, 'mixtape-page.png');
       await page.screenshot({ path: shot });
       if (process.env.MIXTAPE_SCREENSHOTS === 'docs') copyFileSync(shot, new URL('../../docs/mixtape-page.png', import.meta.url));
+      // Phone width: nothing runs off the side.
+      await page.setViewportSize({ width: 375, height: 700 });
+      const fits = () => page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth <= d.clientWidth + 1; });
+      assert.ok(await fits(), 'the mixtape page fits a phone');
+      await page.goto(`${base}/t/${aliceTrack}`);
+      assert.ok(await fits(), 'the track page fits a phone');
+      await page.goto(`${base}/g/${h.fake.guildId}?period=week`);
       await page.click('#play-all');
       await page.waitForFunction(() => (globalThis as any).document.querySelector('#board audio').currentTime > 0.2, undefined, { timeout: 15000 });
       assert.match(await page.textContent('#now-playing') ?? '', /Now playing 1 of/);

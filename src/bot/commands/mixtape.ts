@@ -56,12 +56,13 @@ export const mixtape: BotCommand = {
     await i.deferReply();
     const top = await ctx.store.leaderboard(query(10));
     const label = period === 'all' ? 'of all time' : `of the ${period}`;
-    await i.editReply({
-      embeds: [new EmbedBuilder()
-        .setTitle(`🏆 Mixtape ${label}${genre ? ` · ${genre}` : ''}`)
-        .setColor(0xf1c40f)
-        .setDescription(top.length ? top.map((e) => leaderboardLine(e, i.guildId!)).join('\n') : 'No votes yet. Vote with 👍 under the pieces you like!')],
-    });
+    const embed = new EmbedBuilder()
+      .setTitle(`🏆 Mixtape ${label}${genre ? ` · ${genre}` : ''}`)
+      .setColor(0xf1c40f)
+      .setDescription(top.length ? top.map((e) => leaderboardLine(e, i.guildId!)).join('\n') : 'No votes yet. Vote with 👍 under the pieces you like!');
+    // The title links to the web page with players and "play all", when the web is served.
+    if (ctx.webUrl) embed.setURL(`${ctx.webUrl.replace(/\/+$/, '')}/g/${i.guildId}?period=${period}${genre ? `&genre=${encodeURIComponent(genre)}` : ''}`);
+    await i.editReply({ embeds: [embed] });
   },
 
   async autocomplete(i, ctx) {
