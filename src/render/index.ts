@@ -71,9 +71,8 @@ export const DEFAULT_MAX_NOTES = 20_000;
 const tooMany = (count: number, max: number) =>
   new MixtapeError('TOO_LARGE', `the piece has ${count} notes; the limit is ${max}. Send a shorter piece`);
 
-/** Renders a Score or MIDI bytes to audio files + piano roll + PCM. @example await renderScore(score, { genre: 'celtic', formats: ['ogg', 'mp3'] }) */
-export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptions = {}): Promise<RenderScoreResult> {
-  const formats = o.formats ?? ['ogg'];
+/** Checks a Score or MIDI and applies voicing and expression: the score and MIDI to synthesise. */
+function prepare(input: Score | Uint8Array, o: RenderScoreOptions): { score: Score; midi: Uint8Array; maxNotes: number } {
   const maxNotes = o.maxNotes ?? DEFAULT_MAX_NOTES;
   const isBytes = input instanceof Uint8Array;
   if (isBytes) {
@@ -89,7 +88,25 @@ export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptio
   else if (o.instrument) score = applyInstrument(score, o.instrument);
   if (o.expression) score = applyExpression(score, o.expression);
   // Untouched user MIDI is rendered as sent (keeps its controllers, bends and exact timing).
-  const midi = changed ? scoreToMidi(score) : (input as Uint8Array);
+  return { score, midi: changed ? scoreToMidi(score) : (input as Uint8Array), maxNotes };
+}
+
+/**
+ * Streams the audio of a Score or MIDI as interleaved 48 kHz stereo s16 chunks while it is
+ * synthesised (the first after ~4 s of audio, its loudness setting the gain): voice playback
+ * starts without waiting for the whole piece. @example for await (const pcm of renderPcmStream(midi)) send(pcm)
+ */
+export async function* renderPcmStream(input: Score | Uint8Array, o: RenderScoreOptions & { firstSeconds?: number; chunkSeconds?: number } = {}): AsyncGenerator<Int16Array> {
+  const { midi, maxNotes } = prepare(input, o);
+  const renderer = o.renderer ?? getRenderer(o.soundfont);
+  const chunks = renderer.renderStream(midi, { reverb: o.reverb, chorus: o.chorus, maxSeconds: o.maxSeconds, maxNotes, firstSeconds: o.firstSeconds, chunkSeconds: o.chunkSeconds });
+  for await (const { left, right } of chunks) yield toS16Interleaved(left, right);
+}
+
+/** Renders a Score or MIDI bytes to audio files + piano roll + PCM. @example await renderScore(score, { genre: 'celtic', formats: ['ogg', 'mp3'] }) */
+export async function renderScore(input: Score | Uint8Array, o: RenderScoreOptions = {}): Promise<RenderScoreResult> {
+  const formats = o.formats ?? ['ogg'];
+  const { score, midi, maxNotes } = prepare(input, o);
   if (formats.some((f) => f !== 'wav')) findFfmpeg(o.ffmpegPath); // fail before the slow part
 
   const renderer = o.renderer ?? getRenderer(o.soundfont);

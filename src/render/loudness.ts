@@ -211,15 +211,17 @@ function limit(left: Float32Array, right: Float32Array, ceiling: number, rate: n
 
 /**
  * Scales planar float audio in place to `target` LUFS (at most +30 dB), then limits it so its
- * true peak stays at or under `ceiling` dBTP. Silence is left alone.
+ * true peak stays at or under `ceiling` dBTP (`fixedGainDb`: this gain instead of the measured
+ * one). Silence is left alone.
  * @example normalizeLoudness(left, right, 48000) // { before: -23.4, after: -16.0, ... }
  */
-export function normalizeLoudness(left: Float32Array, right: Float32Array, sampleRate: number, options: { target?: number; ceiling?: number } = {}): LoudnessResult {
+export function normalizeLoudness(left: Float32Array, right: Float32Array, sampleRate: number, options: { target?: number; ceiling?: number; fixedGainDb?: number } = {}): LoudnessResult {
   const target = options.target ?? TARGET_LUFS;
   const ceilingDb = options.ceiling ?? CEILING_DBTP;
   const before = integratedLoudness([left, right], sampleRate);
-  if (!Number.isFinite(before)) return { before, after: before, gainDb: 0, truePeak: truePeak([left, right]), limited: false };
-  const gainDb = Math.min(target - before, MAX_GAIN_DB);
+  if (!Number.isFinite(before) && options.fixedGainDb === undefined) return { before, after: before, gainDb: 0, truePeak: truePeak([left, right]), limited: false };
+  // fixedGainDb: a stream's later chunks keep the gain measured on its beginning.
+  const gainDb = options.fixedGainDb ?? Math.min(target - before, MAX_GAIN_DB);
   let g = 10 ** (gainDb / 20);
   for (let i = 0; i < left.length; i++) { left[i] *= g; right[i] *= g; }
   // Sample peaks limited 0.5 dB under the ceiling leave room for inter-sample peaks.

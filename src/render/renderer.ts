@@ -28,7 +28,7 @@ export interface RenderedAudio {
   truePeak?: number;
 }
 
-interface Pending { resolve: (r: RenderedAudio) => void; reject: (e: Error) => void }
+interface Pending { resolve: (r: RenderedAudio) => void; reject: (e: Error) => void; chunk?: (left: Float32Array, right: Float32Array) => void }
 
 const toError = (m: { code?: string; message: string }): Error =>
   m.code ? new MixtapeError(m.code as MixtapeError['code'], m.message) : new Error(`synth worker: ${m.message}`);
@@ -84,15 +84,48 @@ export class Renderer {
 
   /** Renders MIDI bytes to 48 kHz stereo float PCM. Requests run one at a time, in order. */
   render(midi: Uint8Array, options: RenderOptions = {}): Promise<RenderedAudio> {
+    return this.request(midi, options);
+  }
+
+  private request(midi: Uint8Array, options: RenderOptions, chunk?: Pending['chunk']): Promise<RenderedAudio> {
     if (this.failure || !this.worker) return Promise.reject(this.failure ?? new Error('renderer is closed'));
     const id = this.nextId++;
     const copy = midi.slice(); // the caller keeps its bytes; ours are transferred
     const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options };
     return new Promise<RenderedAudio>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, chunk });
       this.updateRef();
       this.worker!.postMessage(req, [req.midi]);
     });
+  }
+
+  /**
+   * Renders MIDI as a stream of stereo float chunks, each sent as soon as it is synthesised: the
+   * first after `firstSeconds` of audio (default 4; its loudness sets the gain for the rest),
+   * then every `chunkSeconds` (default 8). For voice playback that starts before a long piece
+   * is fully rendered. @example for await (const { left, right } of renderer.renderStream(midi)) play(left, right)
+   */
+  async *renderStream(midi: Uint8Array, options: RenderOptions & { firstSeconds?: number; chunkSeconds?: number } = {}): AsyncGenerator<{ left: Float32Array; right: Float32Array }> {
+    const chunks: { left: Float32Array; right: Float32Array }[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: Error | undefined;
+    const { firstSeconds = 4, chunkSeconds = 8, ...rest } = options;
+    const done = this.request(midi, { ...rest, stream: { firstSeconds, chunkSeconds } }, (left, right) => {
+      chunks.push({ left, right });
+      wake?.();
+    });
+    done.then(() => { finished = true; wake?.(); }, (e: Error) => { failure = e; wake?.(); });
+    while (true) {
+      if (chunks.length > 0) {
+        yield chunks.shift()!;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      await new Promise<void>((r) => { wake = r; });
+      wake = undefined;
+    }
   }
 
   /** Stops the worker; pending renders reject. */
@@ -106,6 +139,7 @@ export class Renderer {
   private settle(m: Extract<WorkerReply, { id: number }>): void {
     const p = this.pending.get(m.id);
     if (!p) return;
+    if (m.type === 'chunk') return p.chunk?.(m.left, m.right);
     this.pending.delete(m.id);
     this.updateRef();
     if (m.type === 'done') p.resolve(toAudio(m));

@@ -18,10 +18,12 @@ export const CACHE_FORMAT = 2;
 export type FontSource = 'direct' | 'cache' | 'converted';
 
 /**
- * The cache folder: $MIXTAPE_CACHE_DIR, else $XDG_CACHE_HOME/mixtape, else ~/.cache/mixtape.
+ * The cache folder: $MIXTAPE_CACHE_DIR, else $XDG_CACHE_HOME/mixtape, else ~/.cache/mixtape;
+ * null (no cache) when MIXTAPE_CACHE_DIR is `off`.
  * @example soundfontCacheDir() // '/home/me/.cache/mixtape'
  */
-export function soundfontCacheDir(): string {
+export function soundfontCacheDir(): string | null {
+  if (process.env.MIXTAPE_CACHE_DIR === 'off') return null;
   if (process.env.MIXTAPE_CACHE_DIR) return process.env.MIXTAPE_CACHE_DIR;
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mixtape');
 }
@@ -81,7 +83,8 @@ async function writeCache(path: string, bytes: Uint8Array): Promise<boolean> {
  */
 export async function soundfontBytes(path: string, options: { cacheDir?: string | null } = {}): Promise<{ bytes: Uint8Array; source: FontSource; cachePath?: string }> {
   const original = new Uint8Array(await readFile(path));
-  if (options.cacheDir === null) return { bytes: original, source: 'direct' }; // no cache: FluidSynth decodes
+  const dir = options.cacheDir === undefined ? soundfontCacheDir() : options.cacheDir;
+  if (dir === null) return { bytes: original, source: 'direct' }; // no cache: FluidSynth decodes
   let version: number;
   try {
     version = soundfontVersion(original);
@@ -89,7 +92,7 @@ export async function soundfontBytes(path: string, options: { cacheDir?: string 
     return { bytes: original, source: 'direct' }; // FluidSynth will say what is wrong with it
   }
   if (version < 3) return { bytes: original, source: 'direct' };
-  const cachePath = cachePathFor(path, original, options.cacheDir ?? soundfontCacheDir());
+  const cachePath = cachePathFor(path, original, dir);
   const cached = await readCache(cachePath);
   if (cached) return { bytes: cached, source: 'cache', cachePath };
   const { decode, free } = await wasmVorbisDecoder();

@@ -23,6 +23,11 @@ export interface RenderOptions {
   tailSeconds?: number;
   /** More notes than this is an error (default 20,000). */
   maxNotes?: number;
+  /**
+   * Send the audio in chunks while it is synthesised (voice playback that starts at once): the
+   * first after `firstSeconds` of audio (its loudness sets the gain), then every `chunkSeconds`.
+   */
+  stream?: { firstSeconds: number; chunkSeconds: number };
 }
 
 export const DEFAULT_REVERB: ReverbSettings = { roomSize: 0.5, damping: 0.3, width: 0.8, level: 0.5 };
@@ -63,4 +68,5 @@ export type WorkerReply =
   | { type: 'ready'; loadMs: number; fontSource: 'direct' | 'cache' | 'converted' }
   | { type: 'fatal'; id: number; code?: ErrorCode; message: string }
   | { type: 'failed'; id: number; code?: ErrorCode; message: string }
+  | { type: 'chunk'; id: number; left: Float32Array; right: Float32Array }
   | RenderDone;

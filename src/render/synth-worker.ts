@@ -122,7 +122,7 @@ function reset(synth: SynthesizerType, options: RenderOptions): void {
 }
 
 /** Renders one MIDI file to stereo float PCM, tail included. */
-function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions) {
+function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions, onRendered: (upTo: number, left: Float32Array, right: Float32Array, final: boolean) => void = () => {}) {
   const t0 = performance.now();
   const seq = parseSmf(midi);
   const maxNotes = options.maxNotes ?? 20_000;
@@ -144,6 +144,7 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
     if (frame > pos) {
       renderSpan(synth, left, right, pos, frame);
       pos = frame;
+      onRendered(pos, left, right, false);
     }
     if (frame >= bodyFrames && truncated) break;
     dispatch(synth, e);
@@ -159,11 +160,13 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
     const quiet = peak(left, right, end, next) < SILENCE;
     end = next;
     if (quiet) break;
+    onRendered(end, left, right, false);
   }
+  onRendered(end, left, right, true);
   synth.midiAllSoundsOff();
   let gain = 1;
   let loudness: LoudnessResult | undefined;
-  if (options.normalize !== false) {
+  if (options.normalize !== false && !options.stream) {
     // Every render lands on one loudness (EBU R128), limited under the true-peak ceiling.
     const l = left.subarray(0, end);
     const r = right.subarray(0, end);
@@ -180,6 +183,29 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   };
 }
 
+/**
+ * Posts a streamed render in chunks as it is synthesised. The loudness cannot wait for the end:
+ * the gain is set from the first `firstSeconds` (measured, then held), and each chunk passes the
+ * limiter, so the stream lands near the target without clipping.
+ */
+function streamer(id: number, stream: NonNullable<RenderOptions['stream']>, options: RenderOptions) {
+  const first = Math.round(stream.firstSeconds * SAMPLE_RATE);
+  const step = Math.round(stream.chunkSeconds * SAMPLE_RATE);
+  let sent = 0;
+  let gainDb: number | undefined;
+  return (upTo: number, left: Float32Array, right: Float32Array, final: boolean) => {
+    if (upTo - sent < (sent === 0 ? first : step) && !(final && upTo > sent)) return;
+    const l = left.slice(sent, upTo);
+    const r = right.slice(sent, upTo);
+    if (options.normalize !== false) {
+      gainDb ??= normalizeLoudness(l, r, SAMPLE_RATE, { target: options.loudness }).gainDb;
+      if (sent > 0) normalizeLoudness(l, r, SAMPLE_RATE, { fixedGainDb: gainDb });
+    }
+    sent = upTo;
+    post({ type: 'chunk', id, left: l, right: r }, [l.buffer as ArrayBuffer, r.buffer as ArrayBuffer]);
+  };
+}
+
 const errorReply = (id: number, e: unknown): WorkerReply => e instanceof MixtapeError
   ? { type: 'failed', id, code: e.code, message: e.message }
   : { type: 'failed', id, message: (e as Error)?.message ?? String(e) };
@@ -191,8 +217,11 @@ start().then(
     port.on('message', (req: WorkerRequest) => {
       if (req.type !== 'render') return;
       try {
-        const r = renderMidi(synth, new Uint8Array(req.midi), req.options);
-        post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r }, [r.left.buffer as ArrayBuffer, r.right.buffer as ArrayBuffer]);
+        const stream = req.options.stream;
+        const r = renderMidi(synth, new Uint8Array(req.midi), req.options, stream ? streamer(req.id, stream, req.options) : undefined);
+        // A stream's audio went out in chunks: the answer carries only the figures.
+        const audio = stream ? { left: new Float32Array(0), right: new Float32Array(0) } : { left: r.left, right: r.right };
+        post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r, ...audio }, [audio.left.buffer as ArrayBuffer, audio.right.buffer as ArrayBuffer]);
       } catch (e) {
         try { synth.midiAllSoundsOff(); } catch { /* the synth is reset on the next request anyway */ }
         post(errorReply(req.id, e));

@@ -6,7 +6,7 @@ import type { Composition } from '../engine/compose.ts';
 import { genreKeys, genres } from '../engine/genres/index.ts';
 import { writeMidi } from '../engine/midi.ts';
 import { resolveModel } from '../engine/models/model.ts';
-import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderScore } from '../render/index.ts';
+import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderPcmStream as streamPcm, renderScore } from '../render/index.ts';
 import type { Score } from '../engine/score.ts';
 import { durationSeconds } from '../engine/score.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
@@ -110,6 +110,15 @@ function resultOf(
 export async function renderPcm(midi: Uint8Array, opts: { instrument?: string; tempo?: number } = {}): Promise<Int16Array> {
   const rendered = await renderScore(midi, { formats: [], instrument: opts.instrument, picture: false });
   return rendered.pcm;
+}
+
+/**
+ * Streams stored MIDI as 48 kHz stereo s16 chunks while it is synthesised: voice playback of a
+ * long piece can start after its first seconds are rendered instead of the whole piece.
+ * @example for await (const pcm of renderPcmStream(track.midi)) voice.write(pcm)
+ */
+export function renderPcmStream(midi: Uint8Array, opts: { instrument?: string } = {}): AsyncGenerator<Int16Array> {
+  return streamPcm(midi, { instrument: opts.instrument });
 }
 
 /**
