@@ -30,6 +30,12 @@ export function benchRows(parts: BenchParts): Row[] {
     rows.push(row('training', 'training GFLOP/s, batch 64', 'GFLOP/s', t.fused.gflops, t.baseline.gflops, base));
     rows.push(row('training', `training sequences/s, fused batch ${t.fusedBest.batch}`, 'seq/s', t.fusedBest.sequencesPerSecond, t.baseline.sequencesPerSecond, base));
   }
+  const p = parts.parallel?.result;
+  if (p) {
+    const base = 'one core (one thread, whole batch)';
+    rows.push(row('training', `training sequences/s on two cores (data-parallel), batch ${p.batch}`, 'seq/s', p.twoCores, p.oneCore, base));
+    rows.push(row('training', '  the same from thread CPU time (busiest thread per step)', 'x', p.cpuSpeedup));
+  }
   const g = parts.generation?.result;
   if (g) {
     const base = 'model.predict on the full window per event';
@@ -48,10 +54,19 @@ export function benchRows(parts: BenchParts): Row[] {
     rows.push(row('compose', `${what}, median of ${c.runs}`, 'ms', c.medianMs));
     rows.push(row('compose', '  generate (median)', 'ms', c.stages.generateMs));
     rows.push(row('compose', '  render (median)', 'ms', c.stages.renderMs));
-    rows.push(row('compose', '  encode (median)', 'ms', c.stages.encodeMs));
+    rows.push(row('compose', '  encode, ogg and mp3 in parallel (median)', 'ms', c.stages.encodeMs));
     rows.push(row('compose', '  image (median)', 'ms', c.stages.imageMs));
     rows.push(row('compose', 'compose first call (loads model + SoundFont)', 'ms', c.warmupMs));
     rows.push(row('compose', `compose speed (music s / wall s, ${c.musicSeconds.toFixed(1)} s pieces)`, 'x', c.realtimeFactor));
+  }
+  const cold = parts.cold?.result;
+  if (cold) {
+    rows.push(row('cold start', `cold CLI compose ${cold.bars} bars ${cold.genre} (mid+ogg+mp3+png), median of ${cold.runs}`, 'ms', cold.medianMs, cold.uncachedMs, 'same command, no SoundFont cache'));
+  }
+  const v = parts.voice?.result;
+  if (v) {
+    rows.push(row('voice', `first voice packet after /play, ${Math.round(v.musicSeconds)} s piece rendered from MIDI`, 'ms', v.streamedMs, v.wholeMs, 'whole render, then encode'));
+    for (const [name, ms] of Object.entries(v.probes)) rows.push(row('voice', `first voice packet after /${name}`, 'ms', ms));
   }
   const budget = `${MEMORY_BUDGET_MIB} MiB budget`;
   const mt = parts.memoryTraining?.result;

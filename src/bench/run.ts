@@ -4,14 +4,16 @@
  * the others still run. Plain data out: the CLI formats it (rows.ts).
  */
 import os from 'node:os';
-import { benchGeneration, benchTraining, type GenerationBench, type TrainingBench } from '../engine/nn/bench.ts';
+import { benchDataParallel, benchGeneration, benchTraining, type DataParallelBench, type GenerationBench, type TrainingBench } from '../engine/nn/bench.ts';
 import { initBackend } from '../engine/nn/backend.ts';
 import { MixtapeError } from '../engine/errors.ts';
 import { benchRender, type BenchResult as RenderBench } from '../render/bench.ts';
+import { benchCold, type ColdBench } from './cold.ts';
 import { benchCompose, type ComposeBench } from './compose.ts';
+import { benchVoice, type VoiceBench } from './voice.ts';
 import { botMemory, trainingMemory, type BotMemory, type TrainingMemory } from './memory.ts';
 
-export const PARTS = ['training', 'generation', 'render', 'compose', 'memory'] as const;
+export const PARTS = ['training', 'parallel', 'generation', 'render', 'compose', 'cold', 'voice', 'memory'] as const;
 export type PartName = (typeof PARTS)[number];
 
 /** One measured part: its result, or the error that stopped it; `seconds` is its wall time. */
@@ -23,9 +25,12 @@ export interface Part<T> {
 
 export interface BenchParts {
   training?: Part<TrainingBench>;
+  parallel?: Part<DataParallelBench>;
   generation?: Part<GenerationBench>;
   render?: Part<RenderBench>;
   compose?: Part<ComposeBench>;
+  cold?: Part<ColdBench>;
+  voice?: Part<VoiceBench>;
   memoryTraining?: Part<TrainingMemory>;
   memoryBot?: Part<BotMemory>;
 }
@@ -48,8 +53,8 @@ export interface BenchOptions {
 
 /** Measuring windows: full run (about 2 minutes on 2 cores) and --quick (for tests). */
 export const PLAN = {
-  full: { trainingSeconds: 18, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, memorySeconds: 6, botBars: 16 },
-  quick: { trainingSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, memorySeconds: 2, botBars: 4 },
+  full: { trainingSeconds: 18, parallelSeconds: 12, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, coldRuns: 3, voiceBars: 90, voiceRuns: 3, memorySeconds: 6, botBars: 16 },
+  quick: { trainingSeconds: 2, parallelSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, coldRuns: 1, voiceBars: 12, voiceRuns: 1, memorySeconds: 2, botBars: 4 },
 };
 
 /** Parses `--skip a,b`; unknown names are a MixtapeError. @example parseSkip('render,memory') // ['render', 'memory'] */
@@ -98,6 +103,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchParts> 
     on('training: fused LSTM vs tf.layers', plan.trainingSeconds + 4);
     parts.training = await measure(() => benchTraining({ seconds: plan.trainingSeconds }));
   }
+  if (!skip.has('parallel')) {
+    on('training on one core vs two (data-parallel)', plan.parallelSeconds + 4);
+    parts.parallel = await measure(() => benchDataParallel({ seconds: plan.parallelSeconds }));
+  }
   if (!skip.has('generation')) {
     on('generation: stepper vs model.predict', plan.generationSeconds + 1);
     parts.generation = await measure(() => benchGeneration({ seconds: plan.generationSeconds }));
@@ -110,6 +119,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchParts> 
     on(`compose: ${plan.composeBars} bars celtic, warm-up + ${plan.composeRuns} seeds`, options.quick ? 15 : 30);
     parts.compose = await measure(() => benchCompose({ genre: 'celtic', bars: plan.composeBars, runs: plan.composeRuns, formats: ['ogg', 'mp3'] }));
   }
+  if (!skip.has('cold')) {
+    on(`cold: mixtape compose as new processes, ${plan.composeBars} bars${options.quick ? '' : ', and once without the SoundFont cache'}`, options.quick ? 15 : 40);
+    parts.cold = await measure(() => benchCold({ bars: plan.composeBars, runs: plan.coldRuns, uncached: !options.quick }));
+  }
+  if (!skip.has('voice')) {
+    on(`voice: first Opus packet of a ${plan.voiceBars * 2} s piece, whole render vs streamed`, options.quick ? 5 : 20);
+    parts.voice = await measure(() => benchVoice({ bars: plan.voiceBars, runs: plan.voiceRuns }));
+  }
   if (!skip.has('memory')) {
     on('memory: training in a child process', plan.memorySeconds + 4);
     parts.memoryTraining = await measure(() => trainingMemory({ seconds: plan.memorySeconds }));
@@ -121,3 +138,5 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchParts> 
 
 /** True when every part that ran produced figures. */
 export const allPartsRan = (parts: BenchParts): boolean => Object.values(parts).every((p) => p && !p.error);
+
+export { registerVoiceProbe } from './voice.ts';

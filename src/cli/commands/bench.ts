@@ -17,7 +17,7 @@ async function quietStdout<T>(fn: () => Promise<T>): Promise<T> {
 
 const command: Command = {
   name: 'bench',
-  summary: 'Measure the project against its baselines side by side in one run: training and generation vs tf.layers, rendering vs native fluidsynth, end-to-end compose, peak memory.',
+  summary: 'Measure the project against its baselines side by side in one run: training (one vs two cores) and generation vs tf.layers, rendering vs native fluidsynth, warm compose per stage, cold CLI compose, first voice packet, peak memory.',
   usage: 'bench [--json] [--quick] [--skip PART,...]',
   options: {
     json: { type: 'boolean', description: 'print one JSON object on stdout (progress goes to stderr)' },
