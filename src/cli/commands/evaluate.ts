@@ -46,15 +46,16 @@ const command: Command = {
     const dirs = strs(values, 'data');
     if (!name) throw new MixtapeError('BAD_ARGUMENT', '--model is required (a genre such as celtic, or a model folder)');
     if (dirs.length === 0) throw new MixtapeError('BAD_ARGUMENT', '--data DIR is required (a folder of MIDI files the model has not seen)');
+    const rendered = values.loudness ? loudnessPieces(values) : 0; // checked before the slow part
     await initBackend();
     const model = await resolveModel(name);
     const { loaded, failed } = parsePieces(readPieces(dirs));
     if (loaded.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files in ${dirs.join(', ')}`);
     const report = evaluateModel(model, loaded, { generate: num(values, 'generate', DEFAULT_GENERATED_PIECES, 0, 1000, true), bars: num(values, 'bars', 16, 1, 64, true) });
-    if (values.loudness && report.form) {
+    if (rendered && report.form) {
       // A shipped model is named by its genre; a model folder goes to the studio as a path.
       const modelPath = shippedModelNames().includes(name) ? undefined : name;
-      report.form.loudness = await measureLoudness({ genre: model.meta.genre ?? 'celtic', bars: report.form.bars, count: loudnessPieces(values), modelPath });
+      report.form.loudness = await measureLoudness({ genre: model.meta.genre ?? 'celtic', bars: report.form.bars, count: rendered, modelPath });
     }
     report.pieces.unusable += failed.length;
     report.pieces.given += failed.length;

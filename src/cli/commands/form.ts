@@ -136,11 +136,12 @@ function dataScores(genre: string, paths: string[], root: string) {
 async function compareGenre(genre: string, values: ParsedValues, paths: string[]): Promise<FormComparison> {
   const bars = num(values, 'bars', DEFAULT_FORM_BARS, 1, 64, true);
   const count = num(values, 'generate', DEFAULT_GENERATED_PIECES, 1, 1000, true);
+  const rendered = values.loudness ? loudnessPieces(values) : 0; // checked before the slow part
   const model = await resolveModel(str(values, 'model') ?? genre);
   const data = dataScores(genre, paths, str(values, 'datasets') ?? defaultDatasetsDir());
   if (data.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files for ${genre}; check --datasets or the paths`);
   const form = compareForm(generatePieces(model, getGenre(genre), count, bars), data, bars, genre);
-  if (values.loudness) form.loudness = await measureLoudness({ genre, bars, count: loudnessPieces(values), modelPath: str(values, 'model') });
+  if (rendered) form.loudness = await measureLoudness({ genre, bars, count: rendered, modelPath: str(values, 'model') });
   return form;
 }
 
