@@ -19,7 +19,7 @@ export const celtic: Genre = {
   ],
   // Dance tunes are two 8-bar parts, each played twice (AABB) with a second-time ending; a part's
   // second phrase usually opens like its first (bars 5-7 = 1-3).
-  form: { parts: 'AABB', partBars: 8, phraseBars: 4, restate: 0.7, restateBars: 3, vary: 0.08, hold: 0.3, secondEnding: true, finalDownbeat: 0.2 },
+  form: { parts: 'AABB', partBars: 8, phraseBars: 4, restate: 0.7, restateBars: 3, vary: 0.08, hold: 0.2, secondEnding: true, finalDownbeat: 0.2 },
   sources: [
     { path: 'celtic/ceol_rince_na_heireann', licence: 'CC BY 4.0 (README) / Unlicense (LICENSE.md)', description: 'Ceol Rince na hÉireann: monophonic Irish dance tunes (Breathnach, transcribed by Bill Black)' },
     { path: 'celtic/nottingham/MIDI/melody', licence: 'GPL-3.0 (jukedeck/nottingham-dataset)', description: 'Nottingham Music Database folk tunes, melody-only MIDI' },

@@ -14,7 +14,7 @@ export const classical: Genre = {
   ],
   // Periods of two 4-bar phrases, the second often opening like the first; a varied return of A,
   // or a repeated first period.
-  form: { parts: ['ABAC', 'ABCA', 'AABC'], partBars: 8, phraseBars: 4, restate: 0.45, restateBars: 2, vary: 0.35, hold: 0.2, secondEnding: true, finalDownbeat: 0.5 },
+  form: { parts: ['ABAC', 'ABCA', 'AABC'], partBars: 8, phraseBars: 4, restate: 0.45, restateBars: 2, vary: 0.35, hold: 0.1, secondEnding: true, finalDownbeat: 0.5 },
   sources: [
     { path: 'classical/piano-midi.de', licence: 'CC BY-SA 3.0 DE (piano-midi.de, Bernd Krueger); "for study and research only"', description: 'piano-midi.de solo piano performances of 25 composers, Mozart included' },
   ],

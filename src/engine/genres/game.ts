@@ -10,7 +10,7 @@ export const game: Genre = {
     { meter: { numerator: 3, denominator: 4 }, weight: 30 },
   ],
   // Loops: an 8-bar theme, a contrasting part, the theme again varied.
-  form: { parts: ['ABA', 'ABAC', 'AABA'], partBars: 8, phraseBars: 4, restate: 0.45, restateBars: 2, vary: 0.4, hold: 0.25, secondEnding: true, finalDownbeat: 0.3 },
+  form: { parts: ['ABA', 'ABAC', 'AABA'], partBars: 8, phraseBars: 4, restate: 0.45, restateBars: 2, vary: 0.4, hold: 0.12, secondEnding: true, finalDownbeat: 0.3 },
   sources: [
     { path: 'game/ff_piano_skuldur', licence: 'unclear: fan-made arrangements; compositions (c) their owners', description: 'Final Fantasy piano arrangements (Classical-Piano-Composer)' },
     { path: 'game/vgmidi', licence: 'none stated: fan arrangements; compositions (c) their owners', description: 'VGMIDI piano arrangements of game soundtracks' },

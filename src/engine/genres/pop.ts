@@ -10,7 +10,7 @@ export const pop: Genre = {
   meters: [{ meter: { numerator: 4, denominator: 4 }, weight: 1 }],
   beatBars: true,
   // Verse and chorus, 8 bars each, the chorus coming back.
-  form: { parts: ['ABAB', 'ABAB', 'AABB'], partBars: 8, phraseBars: 4, restate: 0.2, restateBars: 2, vary: 0.6, hold: 0.3, secondEnding: true, finalDownbeat: 0.1 },
+  form: { parts: ['ABAB', 'ABAB', 'AABB'], partBars: 8, phraseBars: 4, restate: 0.2, restateBars: 2, vary: 0.6, hold: 0.1, secondEnding: true, finalDownbeat: 0.1 },
   sources: [{ path: 'pop/pop909', licence: 'MIT (POP909); songs (c) their owners', description: 'POP909 piano arrangements of Chinese pop songs' }],
   augment: [0],
   // POP909 is very diatonic (scale consistency 0.965): at 0.9 / 0.95 the pieces drifted to 0.939
