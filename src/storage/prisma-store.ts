@@ -278,10 +278,12 @@ export function createPrismaStore(
         return count > 0;
       }),
 
-    setModelShared: (id, ownerId, shared) =>
+    setModelShared: (id, ownerId, shared, guildId) =>
       guard(async () => {
         await modelRow(id, ownerId);
-        const row = await db.personalModel.update({ where: { id }, data: { shared }, omit: { weights: true } });
+        // Sharing is with one server: the one named (or the one it was trained in).
+        const data = shared && guildId ? { shared, guildId } : { shared };
+        const row = await db.personalModel.update({ where: { id }, data, omit: { weights: true } });
         return (await withSizes(db, [row]))[0]!;
       }),
 

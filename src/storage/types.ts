@@ -289,8 +289,8 @@ export interface Store {
   renameModel(id: string, ownerId: string, newName: string): Promise<ModelRecord>;
   /** Delete one of the owner's models; false when it was not theirs / not there. */
   deleteModel(id: string, ownerId: string): Promise<boolean>;
-  /** Share or unshare one of the owner's models; NOT_FOUND when not theirs. */
-  setModelShared(id: string, ownerId: string, shared: boolean): Promise<ModelRecord>;
+  /** Share (with `guildId`, when given: one server only) or unshare one of the owner's models; NOT_FOUND when not theirs. */
+  setModelShared(id: string, ownerId: string, shared: boolean, guildId?: string): Promise<ModelRecord>;
 
   /** Record a job (status queued). */
   createJob(input: JobInput): Promise<JobRecord>;

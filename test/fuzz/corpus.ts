@@ -150,14 +150,23 @@ function mutateText(rng: Rng, text: string): string {
 
 const UNZIP_LIMITS = { maxZipEntries: 200, maxUnzippedBytes: 32 * 1024 * 1024, maxMidiBytes: 1024 * 1024 };
 
-/** Runs `cases` seeded cases of one format in this thread; every outcome is classified. */
-export function fuzz(format: Format, cases: number, seed: number, limitMs: number): FuzzReport {
+/** The inputs of `cases` seeded cases: a seed file with 1 to 3 mutations each (same seed, same inputs). */
+export function* caseInputs(format: Format, cases: number, seed: number): Generator<Uint8Array | string> {
   const rng = createRng(seed);
-  const report: FuzzReport = { format, cases, results: 0, typedErrors: {}, untyped: [], slow: [], maxMs: 0, totalMs: 0 };
   const seeds = format === 'midi' ? midiSeeds() : format === 'zip' ? zipSeeds() : abcSeeds();
   for (let index = 0; index < cases; index++) {
     let input: Uint8Array | string = pick(rng, seeds as (Uint8Array | string)[]);
     for (let k = 1 + rng.int(3); k > 0; k--) input = typeof input === 'string' ? mutateText(rng, input) : mutateBytes(rng, input, format as 'midi' | 'zip');
+    yield input;
+  }
+}
+
+/** Runs `cases` seeded cases of one format in this thread; every outcome is classified. */
+export function fuzz(format: Format, cases: number, seed: number, limitMs: number): FuzzReport {
+  const report: FuzzReport = { format, cases, results: 0, typedErrors: {}, untyped: [], slow: [], maxMs: 0, totalMs: 0 };
+  let index = -1;
+  for (const input of caseInputs(format, cases, seed)) {
+    index++;
     const started = performance.now();
     try {
       if (format === 'midi') readMidi(input as Uint8Array);

@@ -273,6 +273,11 @@ export function storeSuite(name: string, target: SuiteTarget): void {
       assert.equal((await store.getModel(m.id, other, 'g1'))?.id, m.id, 'shared in its guild');
       assert.equal(await store.getModel(m.id, other, 'g2'), null, 'not in another guild');
       assert.equal(await store.getModel(m.id, other), null, 'nor without a guild');
+      // Sharing it from another server moves the sharing there: one server at a time.
+      assert.equal((await store.setModelShared(m.id, owner, true, 'g9')).guildId, 'g9');
+      assert.equal((await store.getModel(m.id, other, 'g9'))?.id, m.id);
+      assert.equal(await store.getModel(m.id, other, 'g1'), null);
+      await store.setModelShared(m.id, owner, true, 'g1');
       assert.equal((await store.getModel('My Reels', other))?.id, theirs.id, 'own name wins over shared');
       const listed = await store.listModels(other, { includeSharedInGuild: 'g1' });
       assert.deepEqual(new Set(listed.map((x) => x.id)), new Set([m.id, theirs.id]));

@@ -57,7 +57,7 @@ export const models: BotCommand = {
       await i.editReply(ok ? `Deleted **${model.name}**.` : `Could not delete **${model.name}**.`);
     } else if (sub === 'share') {
       const shared = i.options.getBoolean('shared') ?? true;
-      await ctx.store.setModelShared(model.id, userId, shared);
+      await ctx.store.setModelShared(model.id, userId, shared, i.guildId!);
       await i.editReply(shared ? `**${model.name}** is now shared with this server: anyone can /compose model:${model.name}.` : `**${model.name}** is private again.`);
     }
   },
