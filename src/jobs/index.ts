@@ -10,6 +10,7 @@ import type { JobPayload } from './payload.ts';
 import type { JobRun, JobRuntime } from './runtime.ts';
 import { runCompose } from './compose.ts';
 import { runRemix } from './remix.ts';
+import { runTrain } from './train.ts';
 
 export type * from './payload.ts';
 export type * from './runtime.ts';
@@ -41,7 +42,7 @@ export async function runJob(p: JobPayload, rt: JobRuntime, run: JobRun): Promis
   const started = Date.now();
   const kind = p.kind;
   try {
-    const outcome = p.kind === 'remix' ? await runRemix(p, rt, run) : await runCompose(p, rt, run);
+    const outcome = p.kind === 'remix' ? await runRemix(p, rt, run) : p.kind === 'train' ? await runTrain(p, rt, run) : await runCompose(p, rt, run);
     rt.metrics?.observe('mixtape_job_seconds', (Date.now() - started) / 1000, { kind });
     rt.metrics?.observe('mixtape_time_to_result_seconds', (Date.now() - p.queuedAt) / 1000, { kind });
     rt.metrics?.inc('mixtape_jobs_total', { kind, outcome });

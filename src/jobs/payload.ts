@@ -83,8 +83,24 @@ export const remixPayload = z.object({
 });
 export type RemixPayload = z.infer<typeof remixPayload>;
 
+/** train: fine-tune a personal model on a member's uploads (downloaded, bounded, by the worker). */
+export const trainPayload = z.object({
+  kind: z.literal('train'),
+  /** Also the id of the model it makes: a job run twice makes one model. */
+  id: z.string().min(6).max(64),
+  reply: replyTarget,
+  name: z.string().min(1).max(40),
+  baseGenre: z.string().min(1).max(40),
+  files: z.array(z.object({ url: z.string().url(), name: z.string().max(200) })).min(1).max(500),
+  /** One .zip of MIDI files instead of MIDI files. */
+  zip: z.boolean(),
+  verb: z.string().max(80),
+  queuedAt: z.number().int().positive(),
+});
+export type TrainPayload = z.infer<typeof trainPayload>;
+
 /** Every job kind a worker can run. */
-export const jobPayload = z.union([composePayload, remixPayload]);
+export const jobPayload = z.union([composePayload, remixPayload, trainPayload]);
 export type JobPayload = z.infer<typeof jobPayload>;
 
 /**

@@ -15,7 +15,7 @@ export interface JobRuntime {
   studio: Studio;
   delivery: Delivery;
   log: Logger;
-  limits: Pick<BotLimits, 'maxMidiBytes' | 'downloadTimeoutMs' | 'progressEditMs'>;
+  limits: BotLimits;
   /** The process's own audio cache when it also plays voice (all-in-one): voice starts without a database read. */
   audio?: AudioCache;
   metrics?: Metrics;

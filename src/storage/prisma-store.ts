@@ -207,7 +207,7 @@ export function createPrismaStore(
         try {
           const row = await db.personalModel.create({
             data: {
-              id: newId(),
+              id: input.id ?? newId(),
               ownerId: input.ownerId,
               name,
               baseGenre: input.baseGenre,

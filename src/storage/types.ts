@@ -142,6 +142,8 @@ export interface UserProfile {
 }
 
 export interface ModelInput {
+  /** Optional explicit id (a training job's id, so a job run twice makes one model); a random one when absent. */
+  id?: string;
   ownerId: string;
   name: string;
   baseGenre: string;
