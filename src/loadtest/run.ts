@@ -48,6 +48,8 @@ export interface LoadtestResult {
   tracks: number;
   /** Answered with a limit or error message only the member sees. */
   refused: number;
+  /** Those messages, each with how many members got it. */
+  refusals: Record<string, number>;
   lost: number;
   duplicated: number;
   /** Track rows in the database (one per answered track when nothing is duplicated). */
@@ -199,6 +201,10 @@ export async function runLoadtest(o: LoadtestOptions): Promise<LoadtestResult> {
       ackP95Ms: quantile([...acks].sort((a, b) => a - b), 0.95),
       tracks,
       refused: answers.filter((a) => a && !a.track).length,
+      refusals: sent.reduce<Record<string, number>>((acc, it, n) => {
+        if (answers[n] && !answers[n]!.track) { const t = fake.ephemeral(it) ?? '?'; acc[t] = (acc[t] ?? 0) + 1; }
+        return acc;
+      }, {}),
       lost: answers.filter((a) => !a).length,
       duplicated,
       trackRows,
@@ -265,5 +271,6 @@ export function resultLines(name: string, r: LoadtestResult): string[] {
     `  answered: ${r.tracks} tracks + ${r.refused} limit/error messages; unanswered at the deadline (lost) ${r.lost}; duplicated ${r.duplicated}; track rows ${r.trackRows}`,
     `  time to result: p50 ${(r.p50Ms / 1000).toFixed(1)} s, p95 ${(r.p95Ms / 1000).toFixed(1)} s; ${r.perMinute.toFixed(0)} compositions/min; all answered after ${(r.wallMs / 1000).toFixed(1)} s`,
     `  job runs after the first: ${r.takenOver} (stalled reports ${r.stalled}, failed runs ${r.failedRuns})`,
+    ...Object.entries(r.refusals).map(([text, n]) => `  ${n} x "${text}"`),
   ];
 }
