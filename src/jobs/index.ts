@@ -48,6 +48,13 @@ export async function runJob(p: JobPayload, rt: JobRuntime, run: JobRun): Promis
     rt.metrics?.inc('mixtape_jobs_total', { kind, outcome });
     return outcome;
   } catch (e) {
+    // A database or network outage may pass: let the queue run the job again (it is idempotent).
+    if (isMixtapeError(e) && e.code === 'UNAVAILABLE' && (run.retriesLeft ?? 0) > 0) {
+      rt.log.warn({ err: e.message, jobId: run.id, kind, retriesLeft: run.retriesLeft }, 'job will run again');
+      rt.metrics?.inc('mixtape_jobs_total', { kind, outcome: 'retried' });
+      await run.progress.finish();
+      throw e;
+    }
     await run.progress.finish();
     if (!isMixtapeError(e) || e.code === 'UNAVAILABLE') rt.log.error({ err: e, jobId: run.id, kind }, 'job failed');
     rt.metrics?.inc('mixtape_jobs_total', { kind, outcome: 'failed' });

@@ -28,6 +28,8 @@ export interface JobRun {
   id: string;
   /** The member's reply, showing progress until the answer. */
   progress: RestProgress;
+  /** How many more times the queue would run this job if it threw (0 or absent: answer the error now). */
+  retriesLeft?: number;
   /** 0..1 and an optional note; shown on the reply and reported to the queue. */
   reportProgress(fraction: number, detail?: string): void;
 }

@@ -34,7 +34,10 @@ export function startBullWorker(opts: BullWorkerOptions): RunningWorker {
   const redis = redisConnection(opts.redisUrl);
   const handle = async (job: Job): Promise<JobOutcome> => {
     const p = parsePayload(job.data);
-    const run = jobRun(job.id!, p, rt, (f) => void job.updateProgress(Math.round(f * 100)).catch(() => undefined));
+    const run = {
+      ...jobRun(job.id!, p, rt, (f) => void job.updateProgress(Math.round(f * 100)).catch(() => undefined)),
+      retriesLeft: Math.max(0, (job.opts.attempts ?? 1) - job.attemptsMade - 1),
+    };
     run.progress.show(`🎼 ${p.verb}…`);
     if (job.attemptsStarted > 1) rt.log.info({ jobId: job.id, attempt: job.attemptsStarted }, 'job taken over');
     const outcome = await runJob(p, rt, run);
