@@ -122,8 +122,8 @@ export function renderPcmStream(midi: Uint8Array, opts: { instrument?: string } 
 }
 
 /**
- * Loads every shipped genre model and the SoundFont ahead of the first request, so the
- * first `/compose` is as fast as the rest. Failures are returned, not thrown.
+ * Loads every shipped genre model and the SoundFont ahead of the first request and composes
+ * one tiny piece, so the first `/compose` is as fast as the rest. Failures are returned, not thrown.
  */
 export async function warmUp(soundfont?: string): Promise<{ backend: string; models: string[]; failed: string[] }> {
   const models: string[] = [];
@@ -134,6 +134,11 @@ export async function warmUp(soundfont?: string): Promise<{ backend: string; mod
       : Promise.all(genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g)))),
     getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
   ]);
+  // One tiny piece through every stage (generation, synthesis, loudness, both encoders) so the
+  // first member's /compose meets warm code and a warm ffmpeg, not a cold start.
+  if (models.length > 0 && !failed.includes('soundfont')) {
+    await composeTrack({ genre: models[0], bars: 1, seed: 1, formats: ['ogg', 'mp3'] }, undefined, { soundfont, picture: false }).catch(() => failed.push('warm-up piece'));
+  }
   // TensorFlow is only for training (in its own workers) and the log line: loaded last, off the critical path.
   const backend = await (await import('../engine/nn/backend.ts')).initBackend();
   return { backend, models, failed };
