@@ -115,11 +115,9 @@ export async function sf3ToSf2(b: Uint8Array, decode: VorbisDecode): Promise<Uin
     decoded.push(pcm);
   }
   const total = decoded.reduce((n, p) => n + p.length + ZERO_TAIL, 0);
-  const samples = new Int16Array(total); // zero-filled: the 46-sample tails are already there
   let pos = 0;
   decoded.forEach((pcm, i) => {
     const r = i * SHDR_RECORD;
-    samples.set(pcm, pos);
     hv.setUint32(r + 20, pos, true);
     hv.setUint32(r + 24, pos + pcm.length, true);
     hv.setUint32(r + 28, pos + hv.getUint32(r + 28, true), true);
@@ -127,17 +125,27 @@ export async function sf3ToSf2(b: Uint8Array, decode: VorbisDecode): Promise<Uin
     hv.setUint16(r + 44, hv.getUint16(r + 44, true) & ~OGG_FLAG, true);
     pos += pcm.length + ZERO_TAIL;
   });
-  const info = INFO.map((c) => {
+  const info = list('INFO', INFO.map((c) => {
     const body = b.slice(c.start, c.start + c.size);
     if (c.id === 'ifil') { body[0] = 2; body[1] = 0; body[2] = 1; body[3] = 0; } // version 2.01
     return chunkBytes(c.id, body);
-  });
-  const pdtaOut = pdta.map((c) => chunkBytes(c.id, c.id === 'shdr' ? headers : b.subarray(c.start, c.start + c.size)));
-  const body = concat([
-    new TextEncoder().encode('sfbk'),
-    list('INFO', info),
-    list('sdta', [chunkBytes('smpl', new Uint8Array(samples.buffer))]),
-    list('pdta', pdtaOut),
-  ]);
-  return chunkBytes('RIFF', body);
+  }));
+  const pdtaOut = list('pdta', pdta.map((c) => chunkBytes(c.id, c.id === 'shdr' ? headers : b.subarray(c.start, c.start + c.size))));
+  // The samples go straight into the one output buffer (the font is ~120 MB: no extra copies).
+  const smplBytes = total * 2;
+  const size = 12 + info.length + 12 + 8 + smplBytes + pdtaOut.length;
+  const out = new Uint8Array(size);
+  const ov = new DataView(out.buffer);
+  const tag = (o: number, id: string) => { for (let i = 0; i < 4; i++) out[o + i] = id.charCodeAt(i); };
+  tag(0, 'RIFF'); ov.setUint32(4, size - 8, true); tag(8, 'sfbk');
+  out.set(info, 12);
+  let o = 12 + info.length;
+  tag(o, 'LIST'); ov.setUint32(o + 4, 4 + 8 + smplBytes, true); tag(o + 8, 'sdta');
+  tag(o + 12, 'smpl'); ov.setUint32(o + 16, smplBytes, true);
+  o += 20;
+  const samples = new Int16Array(out.buffer, o, total); // o is even: every chunk before has an even size
+  let at = 0;
+  for (const pcm of decoded) { samples.set(pcm, at); at += pcm.length + ZERO_TAIL; } // tails stay zero
+  out.set(pdtaOut, o + smplBytes);
+  return out;
 }
