@@ -79,7 +79,7 @@ export async function benchWeb(options: { tracks?: number; requests?: number } =
       const ms: number[] = [];
       for (let i = 0; i < requests; i++) ms.push(await time(`/g/${guildId}?period=${['week', 'month', 'all'][i % 3]}`));
       const trackMs: number[] = [];
-      for (let i = 0; i < 50; i++) trackMs.push(await time(`/t/bench${1 + i * 97}`));
+      for (let i = 0; i < 50; i++) trackMs.push(await time(`/t/bench${1 + ((i * 97) % (tracks - 1))}`));
       return { tracks, votes, requests, medianMs: quantile(ms, 0.5), p95Ms: quantile(ms, 0.95), trackPageMedianMs: quantile(trackMs, 0.5) };
     } finally {
       await app.close();

@@ -140,12 +140,9 @@ export function profilePage(o: Viewer & {
   return page({ title: `${o.name} on Mixtape`, description: `${o.profile.tracks} pieces composed with Mixtape`, url: o.url, user: o.user, loginNext: new URL(o.url).pathname }, body);
 }
 
-/** The home page: what this is, and the viewer's servers that have a mixtape. */
-export function homePage(o: Viewer & { guilds: string[] }): string {
-  const list = o.guilds.length
-    ? `<h2>Your servers</h2><ul>${o.guilds.map((g) => `<li><a href="/g/${esc(g)}">Server ${esc(g)}</a></li>`).join('')}</ul>`
-    : o.user ? '<p>None of your servers has a mixtape yet: compose with <code>/compose</code> in Discord.</p>' : '<p>Log in with Discord to see the mixtapes of your servers.</p>';
+/** The home page: what this is and how to reach a server's mixtape. */
+export function homePage(o: Viewer): string {
   return page({ title: 'Mixtape', description: 'Music composed by LSTM networks, voted by your server', user: o.user }, `<h1>Mixtape</h1>
 <p>Pieces composed by LSTM networks in Discord, ranked by your server's votes. Open a track link to listen, read its notation and download it.</p>
-${list}`);
+<p>To open your server's mixtape here, type <code>/mixtape top</code> in the server and click the leaderboard's title${o.user ? '' : ', then log in with Discord'}.</p>`);
 }

@@ -123,7 +123,7 @@ export async function createWebServer(o: WebOptions): Promise<FastifyInstance> {
 
   app.get('/', async (req, reply) => {
     const session = readSession(req);
-    return html(reply, 200, homePage({ user: session ? { name: session.name } : null, guilds: [] }));
+    return html(reply, 200, homePage({ user: session ? { name: session.name } : null }));
   });
 
   app.get<{ Params: { guild: string }; Querystring: { period?: string; genre?: string } }>('/g/:guild', async (req, reply) => {

@@ -49,6 +49,7 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       stalledMs: config.scale.stalledMs,
       runtime: {
         store, studio, log, limits, metrics,
+        webUrl: config.web.publicUrl, // track messages get the web page's "Open" button
         // The bot token is only needed to post in the channel after an interaction's 15 minutes.
         delivery: createDelivery({ apiUrl: config.discordApiUrl, botToken: config.discordToken, log }),
       },
