@@ -27,6 +27,8 @@ let base: string;
 let aliceMsg: FakeMessage;
 let aliceTrack: string;
 let bobTrack: string;
+const logLines: string[] = [];
+const SESSION_SECRET = 'a-test-session-secret-of-32-characters!';
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();
@@ -38,8 +40,8 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   h = await startHarness({ webUrl: base });
   web = await startWebServer({
-    store: h.store, log: pino({ level: 'silent' }), media: renderedMedia(), port, host: '127.0.0.1', publicUrl: base,
-    sessionSecret: 'a-test-session-secret-of-32-characters!',
+    store: h.store, log: pino({ level: 'debug' }, { write: (l: string) => void logLines.push(l) }), media: renderedMedia(), port, host: '127.0.0.1', publicUrl: base,
+    sessionSecret: SESSION_SECRET,
     oauth: { clientId: h.fake.appId, clientSecret: h.fake.clientSecret, authorizeUrl: `http://127.0.0.1:${h.fake.port}/oauth2/authorize`, apiUrl: h.fake.apiUrl },
     discord: { token: 'fake.bot.token-for-tests', apiUrl: h.fake.apiUrl, webUrl: base },
   });
@@ -220,4 +222,12 @@ test('web sharing off hides track links from outsiders; deleted tracks vanish at
   const board = await (await fetch(`${base}/g/${h.fake.guildId}?period=all`)).text();
   assert.ok(!board.includes(aliceTrack), 'gone from the mixtape');
   assert.ok(existsSync(OUT));
+});
+
+test('no secret reaches the web log: session secret, client secret, bot token, Discord access tokens', () => {
+  assert.ok(logLines.some((l) => l.includes('web login')), 'logins are logged');
+  const all = logLines.join('\n');
+  for (const secret of [SESSION_SECRET, h.fake.clientSecret, 'fake.bot.token-for-tests', 'Bearer ', 'access_token', 'mt_session=']) {
+    assert.ok(!all.includes(secret), `the log holds ${secret.slice(0, 12)}...`);
+  }
 });
