@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compose } from './compose.ts';
+import type { CompositionRequest } from './compose.ts';
 import { MixtapeError } from './errors.ts';
 import { evaluateMarkov, evaluateNetwork } from './evaluate.ts';
 import type { EventMetrics, NoteMetrics } from './evaluate.ts';
@@ -51,12 +52,15 @@ export interface FormComparison {
  */
 export const FORM_BAR_METER: Record<string, { numerator: number; denominator: number }> = { pop: { numerator: 4, denominator: 4 } };
 
+/** What a comparison may vary in generation (the genre's defaults otherwise). */
+export type GenerationChoices = Pick<CompositionRequest, 'temperature' | 'topP' | 'meter' | 'tuneType' | 'form'>;
+
 /**
  * `count` pieces of `bars` bars from a model, seeds 1..count, without the genre's arranged parts.
  * @example generatePieces(model, getGenre('celtic'), 50, 32).length // 50
  */
-export function generatePieces(model: Model, genre: Genre, count: number, bars: number): Score[] {
-  return Array.from({ length: count }, (_, i) => compose({ model, genre, bars, seed: i + 1, accompany: false }).score);
+export function generatePieces(model: Model, genre: Genre, count: number, bars: number, choices: GenerationChoices = {}): Score[] {
+  return Array.from({ length: count }, (_, i) => compose({ ...choices, model, genre, bars, seed: i + 1, accompany: false }).score);
 }
 
 /**

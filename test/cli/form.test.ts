@@ -62,6 +62,14 @@ test('mixtape form --genre compares generated pieces with the given files', () =
   assert.equal(out.data.partRepeat, 0.5);
 });
 
+test('mixtape form --genre measures alternatives: a tune type, no form plan', () => {
+  const jigs = JSON.parse(mixtape('--genre', 'celtic', '--generate', '2', '--bars', '16', '--type', 'jig', dir, '--json').stdout);
+  assert.deepEqual(jigs.generated.meters, { '6/8': 1 });
+  const planned = JSON.parse(mixtape('--genre', 'celtic', '--generate', '2', '--bars', '16', '--meter', '4/4', dir, '--json').stdout);
+  const plain = JSON.parse(mixtape('--genre', 'celtic', '--generate', '2', '--bars', '16', '--meter', '4/4', '--no-plan', dir, '--json').stdout);
+  assert.ok(planned.generated.partRepeat > plain.generated.partRepeat, `the AABB plan restates part A: ${planned.generated.partRepeat} vs ${plain.generated.partRepeat}`);
+});
+
 test('mixtape form --loudness renders generated pieces as /compose does and measures them near the target', () => {
   const r = mixtape('--genre', 'classical', '--generate', '1', '--bars', '4', '--loudness', '--loudness-pieces', '1', dir, '--json');
   assert.equal(r.code, 0, r.stderr);
@@ -79,6 +87,8 @@ test('mixtape form: bad input gets one clear line', () => {
     [[dir, '--bars', '0'], /--bars must be an integer from 1 to 64/],
     [['--all-genres', '--genre', 'celtic'], /leave out --genre/],
     [['--genre', 'polka'], /unknown genre "polka"/],
+    [['--genre', 'celtic', '--type', 'tango', dir], /unknown tune type "tango"/],
+    [['--genre', 'celtic', '--temperature', '9', dir], /--temperature must be a number from 0.1 to 2/],
     [['--genre', 'celtic', '--loudness', '--loudness-pieces', '99', dir], /--loudness-pieces must be an integer from 1 to 50/],
   ] as [string[], RegExp][]) {
     const r = mixtape(...args);

@@ -5,7 +5,8 @@ import { num, optionalNum, str } from '../command.ts';
 import { defaultDatasetsDir } from '../../engine/dataset.ts';
 import { MixtapeError } from '../../engine/errors.ts';
 import { DEFAULT_GENERATED_PIECES, compareForm, generatePieces } from '../../engine/evaluation-report.ts';
-import type { FormComparison } from '../../engine/evaluation-report.ts';
+import type { FormComparison, GenerationChoices } from '../../engine/evaluation-report.ts';
+import { parseMeter as parseGenerationMeter, tuneType } from '../../engine/meter.ts';
 import { DEFAULT_FORM_BARS, formStats, summarizeForm } from '../../engine/form.ts';
 import type { FormSummary } from '../../engine/form.ts';
 import { genreKeys, getGenre } from '../../engine/genres/index.ts';
@@ -136,13 +137,28 @@ function dataScores(genre: string, paths: string[], root: string) {
 async function compareGenre(genre: string, values: ParsedValues, paths: string[]): Promise<FormComparison> {
   const bars = num(values, 'bars', DEFAULT_FORM_BARS, 1, 64, true);
   const count = num(values, 'generate', DEFAULT_GENERATED_PIECES, 1, 1000, true);
-  const rendered = values.loudness ? loudnessPieces(values) : 0; // checked before the slow part
+  // Options are checked before the slow part.
+  const rendered = values.loudness ? loudnessPieces(values) : 0;
+  const choices = generationChoices(values);
   const model = await resolveModel(str(values, 'model') ?? genre);
   const data = dataScores(genre, paths, str(values, 'datasets') ?? defaultDatasetsDir());
   if (data.length === 0) throw new MixtapeError('NO_NOTES', `no readable MIDI files for ${genre}; check --datasets or the paths`);
-  const form = compareForm(generatePieces(model, getGenre(genre), count, bars), data, bars, genre);
+  const form = compareForm(generatePieces(model, getGenre(genre), count, bars, choices), data, bars, genre);
   if (rendered) form.loudness = await measureLoudness({ genre, bars, count: rendered, modelPath: str(values, 'model') });
   return form;
+}
+
+/** Sampling, meter, tune type and plan for the generated side (to measure alternatives). */
+function generationChoices(values: ParsedValues): GenerationChoices {
+  const meter = str(values, 'meter');
+  const type = str(values, 'type');
+  return {
+    temperature: optionalNum(values, 'temperature', 0.1, 2),
+    topP: optionalNum(values, 'top-p', 0.01, 1),
+    ...(meter ? { meter: parseGenerationMeter(meter) } : {}),
+    ...(type ? { tuneType: tuneType(type) } : {}),
+    ...(values['no-plan'] ? { form: false } : {}),
+  };
 }
 
 /** Pieces to render for --loudness. */
@@ -163,7 +179,11 @@ const command: Command = {
   options: {
     bars: { type: 'string', description: 'full bars measured per piece (from bar 1)', default: String(DEFAULT_FORM_BARS) },
     'min-bars': { type: 'string', description: 'leave out files with fewer full bars', default: '0' },
-    meter: { type: 'string', description: "measure bars of this meter instead of each file's own, e.g. 4/4" },
+    meter: { type: 'string', description: "files: measure bars of this meter instead of each file's own, e.g. 4/4; with --genre: compose in this meter" },
+    type: { type: 'string', description: 'with --genre: compose this tune type (reel, jig, slip jig, hornpipe, polka, ...)' },
+    temperature: { type: 'string', description: "with --genre: sampling temperature (default: the genre's)" },
+    'top-p': { type: 'string', description: "with --genre: nucleus sampling mass (default: the genre's)" },
+    'no-plan': { type: 'boolean', description: "with --genre: compose without the genre's form plan (to measure what the plan adds)" },
     key: { type: 'string', description: 'check endings against this key (default: detected per piece), e.g. "D major"' },
     genre: { type: 'string', short: 'g', description: "generate pieces with this genre's model and compare them with its data (or with the given files)" },
     'all-genres': { type: 'boolean', description: 'every genre, data against generated (the README table with --markdown)' },
