@@ -18,7 +18,7 @@ const command: Command = {
     if (values.bench) {
       const { benchWeb } = await import('../../web/bench.ts');
       const r = await benchWeb({ tracks: num(values, 'tracks', 10_000, 10, 100_000, true), requests: num(values, 'requests', 200, 10, 10_000, true) });
-      console.log(`web: mixtape page with ${r.tracks} tracks and ${r.votes} votes (SQLite), ${r.requests} requests: median ${r.medianMs.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms (target: median < 100 ms); track page median ${r.trackPageMedianMs.toFixed(1)} ms`);
+      console.log(`web: mixtape page with ${r.tracks} tracks and ${r.votes} votes (SQLite), ${r.requests} requests: median ${r.medianMs.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms (target: median < 100 ms), CPU per page ${r.cpuMedianMs.toFixed(1)} ms (server and client); track page median ${r.trackPageMedianMs.toFixed(1)} ms`);
       return;
     }
     const config = configFromEnvironment();
