@@ -97,3 +97,11 @@ test('bad ABC gets a clear error; sizes are bounded', () => {
   assert.throws(() => readAbc(`X:1\nK:C\n${'C'.repeat(70000)}`), (e) => e instanceof MixtapeError && e.code === 'TOO_LARGE');
   assert.throws(() => readAbc(`X:1\nK:C\n${'|: CDEF :|'.repeat(3000)}`, { maxNotes: 1000 }), (e) => e instanceof MixtapeError && e.code === 'TOO_LARGE');
 });
+
+test('an empty piece in 5/4 still writes valid ABC and MusicXML', () => {
+  const score = scoreOf([], { timeSignatures: [{ beat: 0, numerator: 5, denominator: 4 }], lengthBeats: 10 });
+  assert.match(toAbc(score), /^M:5\/4$/m);
+  const xml = toMusicXml(score);
+  assert.equal(MusicXML.parse(xml).getRoot() !== undefined, true);
+  assert.match(xml, /<rest\/><duration>16<\/duration>/);
+});

@@ -3,7 +3,7 @@
  * `<backup>`, chords with `<chord/>`, ties across bar lines, key, meter, clef and tempo.
  */
 import type { Score } from '../score.ts';
-import { layout, type BarItem, type LaidPart, type Layout } from './layout.ts';
+import { layout, writableParts, type BarItem, type LaidPart, type Layout } from './layout.ts';
 import { BarAccidentals, spell } from './spelling.ts';
 
 /** Divisions per quarter note: the 16th-note grid. */
@@ -78,9 +78,7 @@ function partXml(lay: Layout, part: LaidPart, id: string): string {
  */
 export function toMusicXml(score: Score): string {
   const lay = layout(score);
-  const parts = lay.parts.length ? lay.parts : [{ name: 'Music', program: 0, isDrum: false, voices: [{ bars: Array.from({ length: lay.barCount }, () => [{ pitches: [], steps: lay.stepsPerBar, tie: false }]) }] }];
-  // A whole bar of rest that no single note value fits (e.g. 5/4) is cut into writable rests.
-  for (const p of parts) for (const v of p.voices) v.bars = v.bars.map((bar) => bar.flatMap(splitUnwritable));
+  const parts = lay.parts.length ? lay.parts : [{ name: 'Music', program: 0, isDrum: false, voices: [{ bars: Array.from({ length: lay.barCount }, () => writableParts(lay.stepsPerBar).map((steps) => ({ pitches: [], steps, tie: false }))) }] }];
   const list = parts
     .map((p, i) => {
       const id = `P${i + 1}`;
@@ -102,18 +100,4 @@ export function toMusicXml(score: Score): string {
     '</score-partwise>',
     '',
   ].join('\n');
-}
-
-function splitUnwritable(item: BarItem): BarItem[] {
-  if (TYPES[item.steps]) return [item];
-  const out: BarItem[] = [];
-  let left = item.steps;
-  for (const v of [24, 16, 12, 8, 6, 4, 3, 2, 1]) {
-    while (left >= v) {
-      out.push({ pitches: item.pitches, steps: v, tie: item.pitches.length > 0 });
-      left -= v;
-    }
-  }
-  out[out.length - 1].tie = item.tie;
-  return out;
 }
