@@ -41,6 +41,8 @@ export interface BullQueueOptions extends BullSettings {
   limits: { maxPerUser: number; maxPerGuild: number; maxQueue: number };
   delivery: Delivery;
   log: Logger;
+  /** How often the positions of waiting jobs are refreshed on their replies (ms). */
+  positionEveryMs?: number;
 }
 
 export interface BullJobs extends DurableQueue {
@@ -56,6 +58,31 @@ export function createBullJobs(opts: BullQueueOptions): BullJobs {
   // Places held between admit and enqueue, so a burst from one member cannot slip past the limit.
   const held = new Map<string, number>();
   const bump = (k: string, by: number) => held.set(k, (held.get(k) ?? 0) + by);
+
+  // Queue positions of the jobs this process enqueued, shown on their replies until a worker starts them.
+  const watched = new Map<string, { p: JobPayload; shown: number }>();
+  let polling = false;
+  const poll = async () => {
+    if (polling || watched.size === 0) return;
+    polling = true;
+    try {
+      const ids = await queue.getRanges(['wait'], 0, -1, true); // next to run first
+      const at = new Map(ids.map((id, n) => [id, n + 1]));
+      for (const [id, w] of watched) {
+        const position = at.get(id);
+        if (position === undefined) { watched.delete(id); continue; } // started (the worker shows progress) or gone
+        if (position === w.shown) continue;
+        w.shown = position;
+        await opts.delivery.progress(w.p.reply, jobEventText({ type: 'position', id, position }, w.p.verb)!).catch(() => undefined);
+      }
+    } catch (e) {
+      opts.log.debug({ err: (e as Error).message }, 'could not read queue positions');
+    } finally {
+      polling = false;
+    }
+  };
+  const timer = setInterval(() => void poll(), opts.positionEveryMs ?? 2000);
+  timer.unref();
 
   /** How many of these job ids are still live; finished ones are dropped from the set. */
   const liveCount = async (key: string, limit: number): Promise<number> => {
@@ -116,7 +143,10 @@ export function createBullJobs(opts: BullQueueOptions): BullJobs {
         removeOnFail: { age: 24 * 3600 },
       });
       const position = await queue.getWaitingCount();
-      if (position > 0) await opts.delivery.progress(p.reply, jobEventText({ type: 'position', id: p.id, position }, p.verb)!);
+      if (position > 0) {
+        await opts.delivery.progress(p.reply, jobEventText({ type: 'position', id: p.id, position }, p.verb)!);
+        watched.set(p.id, { p, shown: position });
+      }
       return { id: p.id, position };
     },
 
@@ -125,6 +155,7 @@ export function createBullJobs(opts: BullQueueOptions): BullJobs {
     },
 
     async close() {
+      clearInterval(timer);
       await queue.close();
       await redis.quit().catch(() => undefined);
     },

@@ -29,14 +29,15 @@ after(async () => {
 function recorder() {
   const answers: { token: string; files: number }[] = [];
   const progress: string[] = [];
+  const byToken = new Map<string, string[]>();
   const errors: string[] = [];
   const delivery: Delivery = {
     async answer(t, body) { answers.push({ token: t.token, files: body.files?.length ?? 0 }); return { channelId: t.channelId, messageId: `m-${t.token}`, via: 'reply' }; },
-    async progress(_t, text) { progress.push(text); },
+    async progress(t, text) { progress.push(text); byToken.set(t.token, [...(byToken.get(t.token) ?? []), text]); },
     async error(_t, text) { errors.push(text); },
     async post(channelId) { return { channelId, messageId: 'p', via: 'channel' }; },
   };
-  return { delivery, answers, progress, errors };
+  return { delivery, answers, progress, errors, byToken };
 }
 
 let n = 0;
@@ -49,7 +50,7 @@ const payload = (userId: string, guildId = '200000000000000001'): ComposePayload
 test('BullMQ: members and guilds are admitted at enqueue; a job enqueued twice runs once; a worker answers each once', { timeout: 60_000 }, async () => {
   const log = pino({ level: 'silent' });
   const r = recorder();
-  const jobs = createBullJobs({ redisUrl: REDIS, queueName, log, delivery: r.delivery, limits: { maxPerUser: 2, maxPerGuild: 3, maxQueue: 10 } });
+  const jobs = createBullJobs({ redisUrl: REDIS, queueName, log, delivery: r.delivery, limits: { maxPerUser: 2, maxPerGuild: 3, maxQueue: 10 }, positionEveryMs: 100 });
   const store = await openStore({ databaseUrl: `file:${join(dir, 'q.db')}` });
   try {
     const a1 = payload('400000000000000001');
@@ -60,18 +61,22 @@ test('BullMQ: members and guilds are admitted at enqueue; a job enqueued twice r
     const release = await jobs.admit('400000000000000002', '200000000000000001'); // held: the guild is now full
     await assert.rejects(jobs.admit('400000000000000003', '200000000000000001'), /this server already has 3 pieces/);
     release();
-    await jobs.enqueue(payload('400000000000000002'));
+    const last = payload('400000000000000002');
+    await jobs.enqueue(last);
     const counts = await jobs.counts();
     assert.equal(counts.waiting, 3);
     assert.ok(r.progress.some((t) => /position \*\*\d\*\*/.test(t)), 'the position is shown');
 
-    const studio = createTestStudio({ composeMs: 50 });
+    const studio = createTestStudio({ composeMs: 400 });
     const runtime: JobRuntime = { store, studio, log, delivery: r.delivery, limits: { ...DEFAULT_LIMITS, progressEditMs: 50 } };
-    const worker = startBullWorker({ redisUrl: REDIS, queueName, concurrency: 2, runtime, lockMs: 2000, stalledMs: 1000 });
+    const worker = startBullWorker({ redisUrl: REDIS, queueName, concurrency: 1, runtime, lockMs: 2000, stalledMs: 1000 });
     try {
       await until(async () => r.answers.length >= 3, 20_000, 'three answers');
       await until(async () => (await jobs.counts()).completed === 3, 5000, 'three completed');
       assert.deepEqual(new Set(r.answers.map((x) => x.token)).size, 3, 'one answer per job');
+      // The last job's reply followed its place in the queue: 3, then 2, then 1.
+      const shown = (r.byToken.get(last.reply.token) ?? []).flatMap((t) => /position \*\*(\d+)\*\*/.exec(t)?.[1] ?? []);
+      assert.deepEqual(shown, ['3', '2', '1']);
       assert.equal(studio.composeCalls.length, 3);
       // Finished jobs no longer count: the member may queue again.
       const again = await jobs.admit('400000000000000001', '200000000000000001');
