@@ -24,6 +24,8 @@ export interface LoadtestOptions {
   timeoutMs: number;
   /** SIGKILL the first worker this long after the first request. */
   killWorkerAtMs?: number;
+  /** SIGTERM the last worker this long after the first request: it drains and exits. */
+  termWorkerAtMs?: number;
   /** SIGTERM the gateway this long after the first request, then start a new one. */
   restartGatewayAtMs?: number;
   redisUrl: string;
@@ -153,6 +155,15 @@ export async function runLoadtest(o: LoadtestOptions): Promise<LoadtestResult> {
       faults.push(sleep(o.killWorkerAtMs).then(() => {
         workers[0].proc.kill('SIGKILL');
         note(`t=${((Date.now() - start) / 1000).toFixed(1)} s: SIGKILL ${workers[0].name} (pid ${workers[0].proc.pid})`);
+      }));
+    }
+    if (o.termWorkerAtMs !== undefined) {
+      faults.push(sleep(o.termWorkerAtMs).then(async () => {
+        const w = workers.at(-1)!;
+        const at = Date.now();
+        w.proc.kill('SIGTERM');
+        const code = await w.exited;
+        note(`t=${((at - start) / 1000).toFixed(1)} s: SIGTERM ${w.name}: it finished its jobs and exited with code ${code} after ${((Date.now() - at) / 1000).toFixed(1)} s`);
       }));
     }
     if (o.restartGatewayAtMs !== undefined) {

@@ -19,9 +19,10 @@ const check = (name: string, r: Awaited<ReturnType<typeof runLoadtest>>) => {
   assert.equal(r.trackRows, r.tracks, 'one track row per answered track');
 };
 
-test('1 gateway + 2 workers: every /compose acknowledged and answered once, with a worker SIGKILLed and the gateway restarted mid-run', { timeout: 100_000 }, async () => {
-  const r = await runLoadtest({ ...base, killWorkerAtMs: 1500, restartGatewayAtMs: 1200 });
+test('1 gateway + 3 workers: every /compose acknowledged and answered once, with a worker SIGKILLed, one SIGTERMed and the gateway restarted mid-run', { timeout: 100_000 }, async () => {
+  const r = await runLoadtest({ ...base, workers: 3, killWorkerAtMs: 1500, termWorkerAtMs: 1800, restartGatewayAtMs: 1200 });
   check('kill-worker + restart-gateway', r);
   assert.ok(r.events.some((e) => e.includes('SIGKILL')));
   assert.ok(r.events.some((e) => e.includes('gateway restarted')));
+  assert.ok(r.events.some((e) => /SIGTERM worker3: it finished its jobs and exited with code 0/.test(e)), r.events.join('\n'));
 });
