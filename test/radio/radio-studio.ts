@@ -4,7 +4,28 @@
  * piece to the next, so a test can tell the pieces apart in what voice received.
  */
 import type { ComposeRequest } from '../../src/studio/types.ts';
-import { createTestStudio, sinePcm, type TestStudio } from '../bot/test-studio.ts';
+import { PNG } from 'pngjs';
+import { MixtapeError } from '../../src/engine/errors.ts';
+import { readMidi } from '../../src/engine/midi.ts';
+import { createTestStudio, makeMidi, sinePcm, type TestStudio } from '../bot/test-studio.ts';
+
+const PNG_BYTES = PNG.sync.write(Object.assign(new PNG({ width: 16, height: 8 }), {}));
+
+const RATE = 48000;
+const oneSecond = new Map<number, Int16Array>();
+
+/**
+ * A sine of whole-number Hz, tiled from one cached second (a second holds whole cycles): as
+ * cheap as a copy, so the studio, which runs on the bot's thread here, never holds up voice
+ * (the real studio synthesises in worker threads).
+ */
+function tone(hz: number, seconds: number): Int16Array {
+  let second = oneSecond.get(hz);
+  if (!second) oneSecond.set(hz, (second = sinePcm(hz, 1)));
+  const out = new Int16Array(Math.round(RATE * seconds) * 2);
+  for (let o = 0; o < out.length; o += second.length) out.set(second.subarray(0, Math.min(second.length, out.length - o)), o);
+  return out;
+}
 
 /** The tones of successive pieces, Hz (neighbours differ by at least 60 Hz). */
 export const RADIO_TONES = [330, 440, 550, 390, 500, 610];
@@ -17,17 +38,28 @@ export interface RadioStudio extends TestStudio {
 }
 
 export function createRadioStudio(composeMs = 40): RadioStudio {
-  const base = createTestStudio({ composeMs });
+  const base = createTestStudio();
   const pieces: RadioStudio['pieces'] = [];
   return {
     ...base,
     pieces,
     async composeTrack(req, onProgress) {
-      const r = await base.composeTrack(req, onProgress);
+      base.composeCalls.push(req);
+      if (!base.listGenres().includes(req.genre)) throw new MixtapeError('UNKNOWN_GENRE', `unknown genre ${req.genre}`);
+      await new Promise((r) => setTimeout(r, composeMs));
+      onProgress?.({ stage: 'generate', fraction: 1 });
       const hz = RADIO_TONES[pieces.length % RADIO_TONES.length];
       pieces.push({ req, hz });
-      const seconds = (r.bars * 4 * 60) / r.tempo + RING_SECONDS;
-      return { ...r, pcm: sinePcm(hz, seconds), durationSeconds: seconds };
+      const tempo = req.tempo ?? 120;
+      const bars = (req.primerMidi ? Math.ceil(readMidi(req.primerMidi).lengthBeats / 4 - 1e-6) : 0) + req.bars;
+      const seconds = (bars * 4 * 60) / tempo + RING_SECONDS;
+      const seed = req.seed ?? 1;
+      return {
+        title: `Radio piece ${pieces.length}`, genre: req.genre, modelName: '', bars, tempo, seed, meter: '4/4',
+        temperature: req.temperature ?? 1, instrument: req.instrument ?? 'piano', durationSeconds: seconds,
+        midi: makeMidi(bars, tempo), audio: [{ format: 'ogg', bytes: new TextEncoder().encode('OggS-not-really-' + seed) }],
+        png: PNG_BYTES, pcm: tone(hz, seconds), timings: { generateMs: 1, renderMs: 1, encodeMs: 1, imageMs: 1 },
+      };
     },
   };
 }
