@@ -12,6 +12,7 @@ import { AudioCache } from './voice/audio-cache.ts';
 import { VoiceManager } from './voice/manager.ts';
 import { audioLoader } from './voice/loader.ts';
 import { RadioManager } from './radio/manager.ts';
+import { WeeklyScheduler } from '../record/scheduler.ts';
 import { createDelivery } from '../delivery/rest.ts';
 import { createLocalJobs, type LocalJobs } from '../queue/local-jobs.ts';
 import type { JobRuntime } from '../jobs/runtime.ts';
@@ -38,6 +39,8 @@ export interface RunningBot {
   ctx: BotContext;
   /** 'registered' or 'unchanged'. */
   registration: string;
+  /** The weekly mixtape's scheduler, when one runs. */
+  weekly?: WeeklyScheduler;
   /** Leaves voice, waits for running handlers, logs out. Does not close the store or queue. */
   stop(): Promise<void>;
 }
@@ -85,12 +88,17 @@ export async function startBot(config: BotConfig, deps: BotDeps, commands: reado
   // Jobs a previous process left behind: run them now (each answers its member) or say they were lost.
   if (local) await local.resume().catch((err) => deps.log.error({ err }, 'could not resume saved jobs'));
   deps.log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, registration, scope: config.devGuildId ? 'guild' : 'global' }, 'bot ready');
+  // The weekly mixtape posts: started after ready (they post through this client); a failure here must not stop the bot.
+  const weekly = deps.weekly === false ? undefined : new WeeklyScheduler({ deps: { store: deps.store, studio: deps.studio, log: deps.log, client }, ...deps.weekly });
+  void weekly?.start().catch((err) => deps.log.error({ err: (err as Error).message }, 'could not start the weekly mixtape schedule'));
 
   return {
     client,
     ctx,
     registration,
+    weekly,
     async stop() {
+      await weekly?.stop();
       ctx.radio.destroyAll();
       voice.destroyAll();
       let timer: NodeJS.Timeout | undefined;

@@ -86,7 +86,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
       // Models and the SoundFont load in the background: the bot answers meanwhile.
       void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     }
-    const bot = await startBot(botConfig, { ...deps, ...(jobs ? { jobs } : {}) });
+    const bot = await startBot(botConfig, { ...deps, ...(jobs ? { jobs } : {}), weekly: { redisUrl } });
     // All-in-one on Redis: this process is also a worker (more can join with `mixtape worker`).
     const worker = jobs && role === 'all'
       ? startBullWorker({ redisUrl: redisUrl!, queueName: config.scale.queueName, concurrency: config.limits.concurrency, lockMs: config.scale.lockMs, stalledMs: config.scale.stalledMs, runtime: { ...jobRuntime(botConfig, deps, bot.ctx.audio), metrics } })

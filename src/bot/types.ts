@@ -13,6 +13,8 @@ import type { Store } from '../storage/types.ts';
 import type { DurableQueue, JobQueue } from '../queue/types.ts';
 import type { ComposeRequest, ComposeResult, TrainRequest, TrainResult } from '../studio/types.ts';
 import type { RemixRequest } from '../studio/remix-effects.ts';
+import type { RecordOptions, RecordPiece, Recording } from '../studio/record.ts';
+import type { WeeklySchedulerOptions } from '../record/scheduler.ts';
 import type { VoiceManager } from './voice/manager.ts';
 import type { AudioCache } from './voice/audio-cache.ts';
 import type { RadioManager } from './radio/manager.ts';
@@ -33,6 +35,8 @@ export interface Studio {
   trainPersonal(req: TrainRequest, onProgress?: (p: StudioProgress) => void): Promise<TrainResult>;
   listGenres(): string[];
   listInstruments(): string[];
+  /** Optional: the mixtape as one recording (pieces rendered and cross-faded), for /mixtape record and the weekly post. */
+  recordMixtape?(pieces: RecordPiece[], options?: RecordOptions): Promise<Recording>;
   /** Optional: a stored piece transformed (curves or spectral effects), same seed same audio (/remix). */
   remixTrack?(req: RemixRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult>;
   /** Optional: stored MIDI -> 48 kHz stereo s16 PCM, for voice when the audio is no longer cached. */
@@ -79,6 +83,8 @@ export interface BotDeps {
   limits?: Partial<BotLimits>;
   /** Public base URL of the web pages: track messages get an "Open" link button. */
   webUrl?: string;
+  /** The weekly mixtape's scheduler (BullMQ job schedulers with `redisUrl`, a timer otherwise); false: none. */
+  weekly?: Omit<WeeklySchedulerOptions, 'deps'> | false;
 }
 
 /** What every handler receives. */

@@ -54,6 +54,16 @@ export const SETTINGS = [
     key: 'publicPages', name: 'public-pages', kind: 'boolean', default: false,
     description: "The server's mixtape and member pages on the web are public (off by default: members only, after Discord login)",
   },
+  {
+    key: 'weeklyMixtape', name: 'weekly-post', kind: 'text', default: null, maxLength: 9,
+    pattern: /^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):[0-5]\d$/i, hint: 'a day and a UTC time, like "fri 18:00"',
+    normalize: (v: string) => v.toLowerCase().replace(/\s+/, ' ').replace(/ (\d):/, ' 0$1:'),
+    description: "When the week's top tracks are posted as one recording (day and UTC time, e.g. fri 18:00); not set: no weekly post",
+  },
+  {
+    key: 'weeklyChannel', name: 'weekly-channel', kind: 'channel', default: null,
+    description: 'Where the weekly mixtape recording is posted (default: the channel setting)',
+  },
 ] as const satisfies readonly SettingDef[];
 
 type Defs = (typeof SETTINGS)[number];

@@ -321,6 +321,44 @@ export function createPrismaStore(
         return row ? new Uint8Array(row.ogg) : null;
       }),
 
+    guildsWithSetting: (key) =>
+      guard(async () => {
+        const rows = await db.guildSetting.findMany({ where: { key }, select: { guildId: true, value: true } });
+        return rows.map((r) => ({ guildId: r.guildId, value: parseValue(r.value) }));
+      }),
+
+    claimWeeklyPost: (guildId, week, staleMs) =>
+      guard(async () => {
+        try {
+          await db.weeklyPost.create({ data: { guildId, week, claimedAt: new Date() } });
+          return true;
+        } catch (e) {
+          if (!isUniqueViolation(e)) throw e;
+        }
+        // Taken: only a stale claim that never posted may be taken over, by one claimer.
+        const taken = await db.weeklyPost.updateMany({
+          where: { guildId, week, messageId: null, claimedAt: { lt: new Date(Date.now() - staleMs) } },
+          data: { claimedAt: new Date() },
+        });
+        return taken.count === 1;
+      }),
+
+    finishWeeklyPost: (guildId, week, channelId, messageId) =>
+      guard(async () => {
+        await db.weeklyPost.update({ where: { guildId_week: { guildId, week } }, data: { channelId, messageId } });
+      }),
+
+    releaseWeeklyPost: (guildId, week) =>
+      guard(async () => {
+        await db.weeklyPost.deleteMany({ where: { guildId, week, messageId: null } });
+      }),
+
+    getWeeklyPost: (guildId, week) =>
+      guard(async () => {
+        const row = await db.weeklyPost.findUnique({ where: { guildId_week: { guildId, week } } });
+        return row ? { channelId: row.channelId, messageId: row.messageId, claimedAt: row.claimedAt } : null;
+      }),
+
     ping: () =>
       guard(async () => {
         await db.$queryRaw`SELECT 1`;

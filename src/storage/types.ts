@@ -308,6 +308,21 @@ export interface Store {
   /** The track's stored Ogg/Opus audio, or null. */
   getTrackAudio(trackId: string): Promise<Uint8Array | null>;
 
+  /** Guilds that set a setting, with its stored value (the weekly mixtape's schedule). */
+  guildsWithSetting(key: string): Promise<{ guildId: string; value: unknown }[]>;
+  /**
+   * Claims the guild's weekly post for an ISO week before it is made: true for the first
+   * claimer, and for a claim older than `staleMs` that never posted (a crash mid-way); false
+   * otherwise, so a week is posted once even across restarts and processes.
+   */
+  claimWeeklyPost(guildId: string, week: string, staleMs: number): Promise<boolean>;
+  /** Records where the claimed week's post went. */
+  finishWeeklyPost(guildId: string, week: string, channelId: string, messageId: string): Promise<void>;
+  /** Gives up an unposted claim (the recording failed), so a later try may post. */
+  releaseWeeklyPost(guildId: string, week: string): Promise<void>;
+  /** The week's post, if claimed. */
+  getWeeklyPost(guildId: string, week: string): Promise<{ channelId: string | null; messageId: string | null; claimedAt: Date } | null>;
+
   /** Health check: resolves when the database answers, throws UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   /** Release connections. */

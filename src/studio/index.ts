@@ -15,6 +15,8 @@ import type { ComposeExtras } from './generate-score.ts';
 import { Generator } from './generator.ts';
 
 export { trainPersonal } from './train.ts';
+import { recordMixtape as recordPieces, type RecordPiece, type RecordOptions, type Recording } from './record.ts';
+export { MAX_RECORD_PIECES, type RecordPiece, type Recording, type RecordOptions } from './record.ts';
 export { remixTrack, REMIX_EFFECTS, REMIX_DESCRIPTIONS, type RemixRequest, type RemixEffect } from './remix.ts';
 export type { ComposeExtras } from './generate-score.ts';
 export type * from './types.ts';
@@ -142,4 +144,12 @@ export async function warmUp(soundfont?: string): Promise<{ backend: string; mod
   // TensorFlow is only for training (in its own workers) and the log line: loaded last, off the critical path.
   const backend = await (await import('../engine/nn/backend.ts')).initBackend();
   return { backend, models, failed };
+}
+
+/**
+ * The weekly mixtape as one file: the pieces rendered from their MIDI and cross-faded.
+ * @example await recordMixtape([{ title: 'Reel', midi }], { crossfadeSeconds: 3 })
+ */
+export async function recordMixtape(pieces: readonly RecordPiece[], options: RecordOptions = {}): Promise<Recording> {
+  return recordPieces(pieces, options, (midi, o) => renderPcm(midi, o));
 }

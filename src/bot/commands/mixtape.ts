@@ -1,4 +1,4 @@
-/** /mixtape top|play: the guild's leaderboard, and playing its best tracks. */
+/** /mixtape top|play|record: the guild's leaderboard, playing its best tracks, and recording them as one file. */
 import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type SlashCommandSubcommandBuilder } from 'discord.js';
 import { MixtapeError } from '../../engine/errors.ts';
 import type { LeaderboardEntry, LeaderboardQuery } from '../../storage/types.ts';
@@ -6,6 +6,8 @@ import type { BotCommand } from '../types.ts';
 import { matchChoices, pickKnown } from '../options.ts';
 import { queueInVoice } from '../play-flow.ts';
 import { messageLink } from '../track-message.ts';
+import { replyError } from '../replies.ts';
+import { recordTop } from '../../record/weekly.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const PERIODS = { week: 7 * DAY, month: 30 * DAY, all: 0 } as const;
@@ -35,6 +37,7 @@ export const mixtape: BotCommand = {
     .addSubcommand((s) => filters(s.setName('top').setDescription('Leaderboard of the top-voted pieces')))
     .addSubcommand((s) => filters(s.setName('play').setDescription('Play the top pieces in your voice channel'))
       .addIntegerOption((o) => o.setName('count').setDescription('How many (1-10, default 5)').setMinValue(1).setMaxValue(10)))
+    .addSubcommand((s) => filters(s.setName('record').setDescription('The top pieces as one recording (Ogg and MP3) with a tracklist')))
     .toJSON(),
 
   async execute(i, ctx) {
@@ -51,6 +54,17 @@ export const mixtape: BotCommand = {
         if (!top.length) throw new MixtapeError('NOT_FOUND', 'No voted tracks in that period yet. Vote with 👍 on pieces first.');
         return top.map((e) => ({ trackId: e.trackId, title: e.title, requestedBy: i.user.id }));
       });
+      return;
+    }
+    if (i.options.getSubcommand() === 'record') {
+      await i.deferReply();
+      try {
+        const label = period === 'all' ? 'of all time' : `of the ${period}`;
+        const rec = await recordTop(ctx, { guildId: i.guildId!, since: since(period), genre, label });
+        await i.editReply({ content: `📼 Recorded for <@${i.user.id}>:`, embeds: rec.embeds, files: rec.files });
+      } catch (e) {
+        await replyError(i, e, ctx.log);
+      }
       return;
     }
     await i.deferReply();
