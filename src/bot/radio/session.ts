@@ -17,6 +17,7 @@ import type { BotContext } from '../types.ts';
 import type { GuildPlayer } from '../voice/player.ts';
 import { ensureMember } from '../compose-flow.ts';
 import { trackMessage } from '../track-message.ts';
+import { isOggOpus } from '../voice/loader.ts';
 import { RadioStream } from './stream.ts';
 
 const RATE = 48000;
@@ -241,8 +242,11 @@ export class RadioSession {
       if (this.current === piece) player.setCurrent({ trackId: track.id, title: r.title, requestedBy: starter.id });
       this.played.push({ trackId: track.id, title: r.title });
       ctx.audio.set(track.id, { pcm: r.pcm });
+      // Like any track: its Ogg/Opus kept so every process can play it again without rendering.
+      const ogg = r.audio.find((a) => a.format === 'ogg' && isOggOpus(a.bytes))?.bytes;
+      if (ogg) await ctx.store.setTrackAudio(track.id, ogg);
       await breathe();
-      const message = trackMessage(track, r, { up: 0, down: 0, score: 0 });
+      const message = trackMessage(track, r, { up: 0, down: 0, score: 0 }, ctx.webUrl);
       const sent = await channel.send({ ...message, content: `📻 Now playing on the radio in <#${player.channelId}>` });
       await ctx.store.setTrackMessage(track.id, sent.channelId, sent.id);
     } catch (e) {
