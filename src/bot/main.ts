@@ -79,10 +79,10 @@ export async function main(role: BotRole = 'all'): Promise<number> {
           delivery: jobRuntime(botConfig, deps).delivery,
         })
       : undefined;
+    // Networks compose in a worker thread: the gateway heartbeat, voice and other members'
+    // clicks are never held up by a generation (a gateway-only process still composes the radio).
+    studioModule.useGenerationWorker();
     if (role === 'all') {
-      // Networks compose in a worker thread: the gateway heartbeat and other members' clicks
-      // are never held up by a generation.
-      studioModule.useGenerationWorker();
       // Models and the SoundFont load in the background: the bot answers meanwhile.
       void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     }
