@@ -45,8 +45,11 @@ async function votedTracks(h: Harness): Promise<{ ids: string[]; seconds: number
 
 test('weekly post: once per server per week across restarts (local timer), its length the tracks minus the cross-fades', async () => {
   const { seconds } = await votedTracks(h);
-  await h.store.setSetting(h.fake.guildId, 'weeklyMixtape', 'fri 18:00', h.users.admin.id);
-  await h.store.setSetting(h.fake.guildId, 'weeklyChannel', h.fake.textChannelId, h.users.admin.id);
+  // A server manager sets the time and the channel with /settings; a member may not.
+  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.alice, 'settings weekly-post', { value: 'fri 18:00' })), /Only members with Manage Server/);
+  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.admin, 'settings weekly-post', { value: 'someday' })), /like "fri 18:00"/);
+  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.admin, 'settings weekly-post', { value: 'Fri 18:00' })), /weekly-post\*\* is now fri 18:00/);
+  assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.admin, 'settings weekly-channel', { value: h.fake.textChannelId })), /weekly-channel\*\* is now/);
   const deps = { store: h.store, studio: h.studio, log, client: h.bot.client };
   let now = new Date('2026-12-04T17:00:00Z');
   const a = new WeeklyScheduler({ deps, now: () => now, tickMs: 3_600_000 });
