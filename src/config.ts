@@ -137,7 +137,8 @@ const schema = z.object({
  * @example loadConfig({ MAX_QUEUE: '5' }).limits.maxQueue // 5
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // In a shard process, discord.js's ShardingManager uses SHARDS for the shard ids it runs.
+  const parsed = schema.safeParse(env.SHARDING_MANAGER ? { ...env, SHARDS: undefined } : env);
   if (!parsed.success) {
     const problems = [...new Set(parsed.error.issues.map((i) => i.message))];
     throw new MixtapeError('BAD_ARGUMENT', `invalid configuration: ${problems.join('; ')} — fix it in .env or the environment`);

@@ -113,5 +113,7 @@ test('scale-out settings: Redis URL, queue name, shards, health port; bad values
   assert.deepEqual(config.scale, { redisUrl: 'redis://127.0.0.1:6379', queueName: 'mt-1', shards: 'auto', healthPort: 8080, lockMs: 10_000, stalledMs: 5_000 });
   assert.equal(config.limits.maxJobsPerGuild, 7);
   assert.equal(loadConfig({ SHARDS: '2' }).scale.shards, 2);
+  // A shard process: discord.js's ShardingManager puts the shard ids in SHARDS.
+  assert.equal(loadConfig({ SHARDS: '0', SHARDING_MANAGER: 'true' }).scale.shards, undefined);
   assert.throws(() => loadConfig({ REDIS_URL: 'localhost:6379', SHARDS: 'many' }), /REDIS_URL must start with redis:\/\/.*SHARDS must be auto/);
 });

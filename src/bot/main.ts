@@ -93,7 +93,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
       : undefined;
     metrics.gauge('mixtape_queue_jobs', () => bot.ctx.jobs.counts());
     const health = config.scale.healthPort === undefined ? undefined : await startHealthServer({
-      port: config.scale.healthPort + shardIds()[0]! , role, metrics,
+      port: config.scale.healthPort === 0 ? 0 : config.scale.healthPort + shardIds()[0]!, role, metrics,
       checks: {
         database: () => store.ping(),
         gateway: async () => { if (bot.client.ws.status !== 0) throw new Error(`gateway status ${bot.client.ws.status}`); },
