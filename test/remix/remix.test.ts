@@ -65,3 +65,27 @@ test('studio remixes render the same audio twice for the same seed (curve and sp
   assert.throws(() => checkRemix({ effect: 'wobble' as never, seed: 1 }), /unknown effect/);
   assert.throws(() => checkRemix({ effect: 'pitch-shift', seed: 1, semitones: 0 }), /semitones/);
 });
+
+test('mixtape remix: bad input gets one line and a non-zero exit; a remix writes its MIDI and audio', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, readdirSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mixtape-remix-'));
+  try {
+    const input = join(dir, 'tune.mid');
+    writeFileSync(input, writeMidi(scale(8, 120, 0)));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [new URL('../../bin/mixtape.js', import.meta.url).pathname, 'remix', ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+    const bad = cli(input, '--effect', 'wobble');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.trim(), /^error: unknown effect "wobble"; choose one of drift, /);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+    const missing = cli(join(dir, 'nope.mid'), '--effect', 'drift');
+    assert.match(missing.stderr, /no such file/);
+    const ok = cli(input, '--effect', 'chaos', '--seed', '9', '--format', 'wav', '--soundfont', TEST_SOUNDFONT, '--out', join(dir, 'out'));
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['tune-chaos-9.mid', 'tune-chaos-9.wav']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
