@@ -1,46 +1,14 @@
-/**
- * Progress shown by editing a deferred reply: edits are serialized (an old edit never lands
- * after a newer one) and throttled (Discord rate-limits edits), and stop once the final
- * answer is sent.
- */
+/** Progress shown by editing a deferred reply (throttled and serialized), and the job events' texts. */
 import type { RepliableInteraction } from 'discord.js';
+import type { ThrottledProgress } from '../delivery/throttle.ts';
+import { throttledProgress } from '../delivery/throttle.ts';
 import type { JobEvent, JobQueue } from '../queue/types.ts';
 
-export interface ProgressReply {
-  /** Shows `text` soon (the latest text wins when edits come fast). */
-  show(text: string): void;
-  /** Waits for pending edits, then stops all further progress edits. */
-  finish(): Promise<void>;
-}
+export type ProgressReply = ThrottledProgress;
 
 /** A throttled, serialized progress display on the interaction's reply. */
 export function progressReply(i: RepliableInteraction, minGapMs: number): ProgressReply {
-  let pending: string | null = null;
-  let chain: Promise<unknown> = Promise.resolve();
-  let last = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let done = false;
-  const flush = () => {
-    timer = null;
-    if (done || pending === null) return;
-    const text = pending;
-    pending = null;
-    last = Date.now();
-    chain = chain.then(() => (done ? undefined : i.editReply({ content: text }).catch(() => undefined)));
-  };
-  return {
-    show(text) {
-      if (done) return;
-      pending = text;
-      if (timer) return;
-      timer = setTimeout(flush, Math.max(0, last + minGapMs - Date.now()));
-    },
-    async finish() {
-      done = true;
-      if (timer) clearTimeout(timer);
-      await chain;
-    },
-  };
+  return throttledProgress((text) => i.editReply({ content: text }).catch(() => undefined), minGapMs);
 }
 
 /** A progress bar. @example bar(0.5, 10) // '▰▰▰▰▰▱▱▱▱▱' */

@@ -7,6 +7,8 @@ import { REST, Routes, DiscordAPIError, type RawFile } from 'discord.js';
 import type { APIEmbed, APIMessage } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ReplyTarget } from '../jobs/payload.ts';
+import type { ThrottledProgress } from './throttle.ts';
+import { throttledProgress } from './throttle.ts';
 
 /** A message as plain data: what the builders' toJSON() give, plus raw files. */
 export interface AnswerBody {
@@ -129,39 +131,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 }
 
-export interface RestProgress {
-  /** Shows `text` soon (the latest text wins when edits come fast). */
-  show(text: string): void;
-  /** Waits for pending edits, then stops all further progress edits. */
-  finish(): Promise<void>;
-}
+export type RestProgress = ThrottledProgress;
 
 /** A throttled, serialized progress display on a deferred reply, over REST. */
 export function restProgress(delivery: Delivery, target: ReplyTarget, minGapMs: number): RestProgress {
-  let pending: string | null = null;
-  let chain: Promise<unknown> = Promise.resolve();
-  let last = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let done = false;
-  const flush = () => {
-    timer = null;
-    if (done || pending === null) return;
-    const text = pending;
-    pending = null;
-    last = Date.now();
-    chain = chain.then(() => (done ? undefined : delivery.progress(target, text)));
-  };
-  return {
-    show(text) {
-      if (done) return;
-      pending = text;
-      if (timer) return;
-      timer = setTimeout(flush, Math.max(0, last + minGapMs - Date.now()));
-    },
-    async finish() {
-      done = true;
-      if (timer) clearTimeout(timer);
-      await chain;
-    },
-  };
+  return throttledProgress((text) => delivery.progress(target, text), minGapMs);
 }

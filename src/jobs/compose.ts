@@ -5,13 +5,13 @@
  */
 import { abcAttachmentToPrimer, abcToPrimer, isAbcName } from '../bot/abc-primer.ts';
 import { MixtapeError } from '../engine/errors.ts';
-import type { PersonalModelRef } from '../studio/types.ts';
+import type { ComposeResult, PersonalModelRef } from '../studio/types.ts';
 import type { Store, TrackInput, TrackRecord } from '../storage/types.ts';
 import { assertMidi, download } from '../bot/attachments.ts';
 import { trackMessage } from '../bot/track-message.ts';
 import { isOggOpus } from '../bot/voice/loader.ts';
 import { plainMessage } from '../delivery/rest.ts';
-import type { ComposePayload } from './payload.ts';
+import type { ComposePayload, ReplyTarget } from './payload.ts';
 import type { JobRun, JobRuntime } from './runtime.ts';
 import { ensureMember } from './members.ts';
 import { COMPOSE_DEADLINE_MS, withDeadline } from '../untrusted/deadline.ts';
@@ -98,16 +98,32 @@ export async function runCompose(p: ComposePayload, rt: JobRuntime, run: JobRun)
     midi: result.midi,
     parentTrackId: p.parentTrackId ?? null,
   });
+  return postTrack(rt, run, p.reply, p.id, track, result, { ms: result.timings }, 'track posted');
+}
+
+/**
+ * The end of a job that made a track: its Ogg/Opus is kept so any gateway process can play it
+ * without rendering it again, then it is posted once (another run may have answered while this
+ * one worked: one message, never two).
+ */
+export async function postTrack(
+  rt: JobRuntime,
+  run: JobRun,
+  reply: ReplyTarget,
+  jobId: string,
+  track: TrackRecord,
+  result: ComposeResult,
+  logFields: Record<string, unknown>,
+  logLine: string,
+): Promise<'answered' | 'already-answered'> {
   const ogg = result.audio.find((a) => a.format === 'ogg' && isOggOpus(a.bytes))?.bytes;
-  // Any gateway process can then play it in voice without rendering it again.
   if (ogg) await rt.store.setTrackAudio(track.id, ogg);
   rt.audio?.set(track.id, { pcm: result.pcm, ogg: result.pcm ? undefined : ogg });
   await run.progress.finish();
-  // Another run may have answered while this one composed: one message, never two.
-  const again = await rt.store.getTrack(p.id);
+  const again = await rt.store.getTrack(jobId);
   if (again?.messageId) return 'already-answered';
-  const where = await rt.delivery.answer(p.reply, plainMessage(trackMessage(track, result, { up: 0, down: 0, score: 0 }, rt.webUrl)));
+  const where = await rt.delivery.answer(reply, plainMessage(trackMessage(track, result, { up: 0, down: 0, score: 0 }, rt.webUrl)));
   await rt.store.setTrackMessage(track.id, where.channelId, where.messageId);
-  rt.log.info({ trackId: track.id, guildId, via: where.via, ms: result.timings }, 'track posted');
+  rt.log.info({ trackId: track.id, guildId: reply.guildId, via: where.via, ...logFields }, logLine);
   return 'answered';
 }

@@ -5,11 +5,8 @@
  */
 import { MixtapeError } from '../engine/errors.ts';
 import type { RemixEffect } from '../studio/remix-effects.ts';
-import { trackMessage } from '../bot/track-message.ts';
-import { isOggOpus } from '../bot/voice/loader.ts';
-import { plainMessage } from '../delivery/rest.ts';
 import { COMPOSE_DEADLINE_MS, withDeadline } from '../untrusted/deadline.ts';
-import { createOnce } from './compose.ts';
+import { createOnce, postTrack } from './compose.ts';
 import { ensureMember } from './members.ts';
 import type { RemixPayload } from './payload.ts';
 import type { JobRun, JobRuntime } from './runtime.ts';
@@ -39,15 +36,6 @@ export async function runRemix(p: RemixPayload, rt: JobRuntime, run: JobRun): Pr
     midi: result.midi,
     parentTrackId: parent.id,
   });
-  const ogg = result.audio.find((a) => a.format === 'ogg' && isOggOpus(a.bytes))?.bytes;
-  // Spectral remixes live in their audio (the MIDI is the parent's): keep it for voice.
-  if (ogg) await rt.store.setTrackAudio(track.id, ogg);
-  rt.audio?.set(track.id, { pcm: result.pcm, ogg: result.pcm ? undefined : ogg });
-  await run.progress.finish();
-  const again = await rt.store.getTrack(p.id);
-  if (again?.messageId) return 'already-answered';
-  const where = await rt.delivery.answer(p.reply, plainMessage(trackMessage(track, result, { up: 0, down: 0, score: 0 }, rt.webUrl)));
-  await rt.store.setTrackMessage(track.id, where.channelId, where.messageId);
-  rt.log.info({ trackId: track.id, parent: parent.id, effect: p.effect, guildId, via: where.via }, 'remix posted');
-  return 'answered';
+  // Spectral remixes live in their audio (the MIDI is the parent's): postTrack keeps it for voice.
+  return postTrack(rt, run, p.reply, p.id, track, result, { parent: parent.id, effect: p.effect }, 'remix posted');
 }
