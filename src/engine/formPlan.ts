@@ -103,7 +103,7 @@ export function planForm(recipe: FormRecipe, bars: number, rng: Rng, opts: { pri
   const last = plan[total - 1];
   if (opts.final !== false && total > 0) plan[total - 1] = { part: last.part, close: 'final', ...(downbeat ? { closeOnDownbeat: true } : {}) };
   if (primerBars === 0 && total > 0) plan[0] = { ...plan[0], sounding: true };
-  return plan.slice(primerBars).map((p) => (p.copyOf !== undefined && p.copyOf >= 0 ? p : withoutCopy(p)));
+  return plan.slice(primerBars);
 }
 
 /** Decided once per phrase: the first bar of the phrase draws, the others follow it. */
@@ -111,11 +111,6 @@ function restates(recipe: FormRecipe, rng: Rng, partStart: number, plan: BarPlan
   const first = partStart + phraseStart;
   if (plan.length > first) return plan[first].copyOf !== undefined;
   return rng.next() < recipe.restate;
-}
-
-function withoutCopy(p: BarPlan): BarPlan {
-  const { copyOf: _c, vary: _v, ...rest } = p;
-  return rest;
 }
 
 /**

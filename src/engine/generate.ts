@@ -51,8 +51,13 @@ export interface Take {
 /** A safety bound: no take may run away (e.g. a polyphonic model that never closes a bar). */
 const MAX_EVENTS_PER_BAR = 256;
 
+/** What generation continues: a copy of the primer, or one first event drawn from the data's openings. */
+function startSequence(opts: Pick<GenerateOptions, 'primer' | 'firstEvents'>, stepsPerBar: number, rng: { next(): number }): Sequence {
+  return opts.primer ? { ...opts.primer, tokens: [...opts.primer.tokens] } : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
+}
+
 /** First event: sampled from the training data's openings. */
-function firstEvent(opts: GenerateOptions, rng: { next(): number }): number {
+function firstEvent(opts: Pick<GenerateOptions, 'firstEvents'>, rng: { next(): number }): number {
   const entries = Object.entries(opts.firstEvents ?? {});
   if (entries.length === 0) return 0;
   const total = entries.reduce((s, [, c]) => s + c, 0);
@@ -70,9 +75,7 @@ export function generate(opts: GenerateOptions): Take[] {
   const branch = beam > 1 ? Math.max(1, opts.branchFactor ?? 2) : 1;
   const streams = beam > 1 ? beam : Math.max(1, opts.takes ?? 1);
   const stepsPerBar = opts.primer?.stepsPerBar ?? opts.stepsPerBar;
-  const base: Sequence = opts.primer
-    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
-    : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
+  const base = startSequence(opts, stepsPerBar, rng);
   const primerBars = opts.primer ? sequenceBars(opts.codec, base) : 0;
   const targetBars = primerBars + opts.bars;
   const sample: SampleOptions = { temperature: opts.temperature ?? 1, topP: opts.topP ?? 1, pitchClasses: opts.pitchClasses, rng };
@@ -130,9 +133,7 @@ export function generateMarkov(
   opts: Omit<GenerateOptions, 'model' | 'codec' | 'beamSize' | 'takes'>,
 ): Take {
   const rng = createRng(opts.seed ?? 0);
-  const seq: Sequence = opts.primer
-    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
-    : { tokens: [firstEvent(opts as GenerateOptions, rng)], stepsPerBar: opts.stepsPerBar, startStep: 0 };
+  const seq = startSequence(opts, opts.stepsPerBar, rng);
   const primerBars = opts.primer ? sequenceBars(codec, seq) : 0;
   const target = primerBars + opts.bars;
   const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
@@ -156,10 +157,7 @@ export function generateMarkov(
 export function generatePlanned(opts: GenerateOptions, plan: readonly BarPlan[]): Take {
   const { codec, model } = opts;
   const rng = createRng(opts.seed ?? 0);
-  const stepsPerBar = opts.primer?.stepsPerBar ?? opts.stepsPerBar;
-  const seq: Sequence = opts.primer
-    ? { ...opts.primer, tokens: [...opts.primer.tokens] }
-    : { tokens: [firstEvent(opts, rng)], stepsPerBar, startStep: 0 };
+  const seq = startSequence(opts, opts.primer?.stepsPerBar ?? opts.stepsPerBar, rng);
   const primerBars = opts.primer ? sequenceBars(codec, seq) : 0;
   const sample: SampleOptions = { temperature: opts.temperature ?? 1, topP: opts.topP ?? 1, pitchClasses: opts.pitchClasses, rng };
   const starts = barStarts(codec, seq);
@@ -173,30 +171,26 @@ export function generatePlanned(opts: GenerateOptions, plan: readonly BarPlan[])
     logits = model.step([codec.input(seq, seq.tokens.length - 1)])[0];
   };
   const maxEvents = seq.tokens.length + (opts.bars + 1) * MAX_EVENTS_PER_BAR;
-  const writeFreely = (untilBars: number) => {
+  /** The network writes until `untilBars` bars are complete, under the given bar rules. */
+  const write = (untilBars: number, rules: BarRules) => {
     while (codec.barsElapsed(seq) < untilBars && seq.tokens.length < maxEvents) {
-      const event = codec.sample(logits, seq, { ...sample, bar: { aligned: true } });
+      const event = codec.sample(logits, seq, { ...sample, bar: rules });
       logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
       append(event);
     }
   };
   // A primer that stops inside a bar: that bar is finished first, so planned bars start on bar lines.
-  writeFreely(primerBars);
+  write(primerBars, { aligned: true });
   for (let k = 0; k < Math.min(plan.length, opts.bars); k++) {
     const bar = primerBars + k;
     const step = plan[k];
     if (step.copyOf !== undefined && step.copyOf < bar && starts[step.copyOf + 1] !== undefined) {
       copyBar(codec, seq, bar, barEvents(seq, starts, step.copyOf, step.vary ?? false), append);
     }
-    const rules = barRules(codec, seq, step, opts.key);
-    while (codec.barsElapsed(seq) <= bar && seq.tokens.length < maxEvents) {
-      const event = codec.sample(logits, seq, { ...sample, bar: rules });
-      logProb += codec.eventLogProb(logits.map((l) => logSoftmax(l, sample.temperature)), seq, event);
-      append(event);
-    }
+    write(bar + 1, barRules(codec, seq, step, opts.key));
   }
   // Past the plan (it covers every bar asked for; this only guards a short plan), write freely.
-  writeFreely(primerBars + opts.bars);
+  write(primerBars + opts.bars, { aligned: true });
   return { sequence: seq, logProb, primerBars };
 }
 
