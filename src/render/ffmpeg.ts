@@ -3,7 +3,7 @@
  * stdout, no temp files), WAV in pure TypeScript. Every output is kept under a byte budget
  * (Discord's 10 MiB upload limit) by choosing the bitrate from the duration up front.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
@@ -114,7 +114,7 @@ export function startEncoder(format: EncodeFormat, options: EncodeOptions & { se
   if (format === 'wav') return { finish: async (pcm) => encodeWavWithin(pcm, maxBytes), abort: () => {} };
   const ffmpeg = findFfmpeg(options.ffmpegPath);
   const preferred = options.bitrate ?? (format === 'ogg' ? 128 : 160);
-  const spawnFor = (kbps: number) => runFfmpeg(ffmpeg, { sampleRate: options.sampleRate ?? 48000, channels: options.channels ?? 2 }, codecArgs(format, kbps));
+  const spawnFor = (kbps: number) => takeFfmpeg(ffmpeg, { sampleRate: options.sampleRate ?? 48000, channels: options.channels ?? 2 }, codecArgs(format, kbps));
   let kbps: number;
   let first: ReturnType<typeof spawnFor> | undefined;
   try {
@@ -153,8 +153,66 @@ function codecArgs(format: 'ogg' | 'mp3', kbps: number): string[] {
       ['-c:a', 'libmp3lame', '-b:a', `${kbps}k`, '-compression_level', '7', '-f', 'mp3'];
 }
 
+interface FfmpegRun {
+  write(pcm: Pcm16): Promise<Uint8Array>;
+  abort(): void;
+}
+
+/**
+ * One idle ffmpeg per encoder setting, started after the last one was used and waiting on stdin:
+ * a compose takes a process whose start (about 80 ms of CPU and a blocking fork on the event
+ * loop) is already paid, outside the member's wait. Idle ones never keep the process alive, and
+ * exit on their own (stdin closes) when it ends.
+ */
+const standby = new Map<string, { child: ChildProcess; run: FfmpegRun }>();
+
+/** Whether idle encoders are kept (MIXTAPE_ENCODER_STANDBY=0 turns them off). */
+const standbyEnabled = () => process.env.MIXTAPE_ENCODER_STANDBY !== '0';
+
+/** An ffmpeg for these settings: the idle one when it is still alive, else a new one; an idle successor follows. */
+function takeFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: number }, codec: string[]): FfmpegRun {
+  if (!standbyEnabled()) return runFfmpeg(ffmpeg, format, codec).run;
+  const key = [ffmpeg, format.sampleRate, format.channels, ...codec].join(' ');
+  const idle = standby.get(key);
+  standby.delete(key);
+  const alive = idle && idle.child.pid !== undefined && idle.child.exitCode === null && idle.child.signalCode === null;
+  const taken = alive ? idle : runFfmpeg(ffmpeg, format, codec);
+  if (!alive) idle?.run.abort();
+  setRef(taken.child, true);
+  const refill = () => {
+    if (standby.has(key) || !standbyEnabled()) return;
+    try {
+      const next = runFfmpeg(ffmpeg, format, codec);
+      setRef(next.child, false);
+      next.child.on('close', () => { if (standby.get(key) === next) standby.delete(key); });
+      standby.set(key, next);
+    } catch { /* no successor: the next compose starts its own */ }
+  };
+  return {
+    write: (pcm) => {
+      const out = taken.run.write(pcm);
+      out.then(refill, refill);
+      return out;
+    },
+    abort: () => taken.run.abort(),
+  };
+}
+
+/** Lets (or stops) a child and its pipes keep the event loop alive. */
+function setRef(child: ChildProcess, on: boolean): void {
+  for (const h of [child, child.stdin, child.stdout, child.stderr] as ({ ref(): void; unref(): void } | null)[]) {
+    if (h) on ? h.ref() : h.unref();
+  }
+}
+
+/** Stops the idle encoders (a test or a process that wants no children left). */
+export function stopIdleEncoders(): void {
+  for (const { run } of standby.values()) run.abort();
+  standby.clear();
+}
+
 /** Starts ffmpeg reading raw PCM on stdin; `write` sends the samples and resolves with stdout. */
-function runFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: number }, codec: string[]): { write(pcm: Pcm16): Promise<Uint8Array>; abort(): void } {
+function runFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: number }, codec: string[]): { child: ChildProcess; run: FfmpegRun } {
   const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(format.sampleRate), '-ac', String(format.channels), '-i', 'pipe:0', ...codec, 'pipe:1'];
   const child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
@@ -174,7 +232,7 @@ function runFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: numbe
     });
   });
   done.catch(() => {}); // reported through write()
-  return {
+  const run: FfmpegRun = {
     write(pcm) {
       child.stdin.end(Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength));
       return done;
@@ -183,4 +241,5 @@ function runFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: numbe
       child.kill('SIGKILL');
     },
   };
+  return { child, run };
 }

@@ -90,12 +90,7 @@ export function integratedLoudness(signal: Signal, sampleRate: number, channels 
   const blockFrames = 4 * Math.round(sampleRate * STEP_SECONDS);
   const blocks: number[] = [];
   for (let k = 0; k + 4 <= energy.length; k++) blocks.push((energy[k] + energy[k + 1] + energy[k + 2] + energy[k + 3]) / blockFrames);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const loud = blocks.filter((z) => lufs(z) > ABSOLUTE_GATE);
-  if (loud.length === 0) return -Infinity;
-  const relative = lufs(mean(loud)) + RELATIVE_GATE;
-  const gated = loud.filter((z) => lufs(z) > relative);
-  return gated.length ? lufs(mean(gated)) : -Infinity;
+  return gatedLoudness(blocks);
 }
 
 // 4x oversampling for the true peak: a 48-tap windowed-sinc interpolator, 12 taps per phase.
@@ -133,19 +128,145 @@ export function truePeak(signal: Signal, channels = 2): number {
       const prev = x[i - 1] < 0 ? -x[i - 1] : x[i - 1];
       const next = x[i + 1] < 0 ? -x[i + 1] : x[i + 1];
       if (v < prev || v < next) continue; // the continuous peak sits next to a sample peak
-      for (let k = i - 1; k <= i; k++) {
-        const base = k - half + 1;
-        for (let p = 1; p < OVERSAMPLE; p++) {
-          const taps = PHASES[p];
-          let y = 0;
-          for (let t = 0; t < TAPS_PER_PHASE; t++) y += taps[t] * x[base + t];
-          if (y < 0) y = -y;
-          if (y > peak) peak = y;
-        }
-      }
+      const y = oversampledPeak(x, i);
+      if (y > peak) peak = y;
     }
   }
   return peak > 0 ? 20 * Math.log10(peak) : -Infinity;
+}
+
+/**
+ * Integrated loudness and true peak of planar audio measured as it grows: `add(upTo)` takes the
+ * frames rendered so far, so the meter runs beside the synthesiser instead of after it. The
+ * figures equal integratedLoudness() and truePeak() of the whole signal.
+ * @example const m = new LoudnessMeter(left, right, 48000); m.add(24000); m.add(left.length); m.result()
+ */
+export class LoudnessMeter {
+  private readonly k: [Biquad, Biquad];
+  private readonly step: number;
+  private readonly energy: number[] = [];
+  // Filter state per channel (shelf x1 x2 y1 y2, high pass y1 y2) and the open step's sums.
+  private readonly state = [new Float64Array(6), new Float64Array(6)];
+  private sums = [0, 0];
+  private measured = 0;
+  private peaked = 0;
+  private peakedCandidates = 0;
+  private samplePeak = 0;
+  private peak = 0;
+
+  private readonly left: Float32Array;
+  private readonly right: Float32Array;
+
+  constructor(left: Float32Array, right: Float32Array, rate: number) {
+    this.left = left;
+    this.right = right;
+    this.k = kWeighting(rate);
+    this.step = Math.round(rate * STEP_SECONDS);
+  }
+
+  /** Measures frames up to `upTo` (they must not change afterwards). */
+  add(upTo: number): void {
+    const end = Math.min(upTo, this.left.length);
+    if (end <= this.measured) return;
+    this.addEnergy(end);
+    this.addPeaks(end);
+  }
+
+  /** Loudness (LUFS) and true peak (dBTP) of the frames measured, as if measured whole; `frames`: where the signal ends. */
+  result(frames = this.measured): { loudness: number; truePeak: number; samplePeak: number } {
+    this.addPeaks(frames, true);
+    const blockFrames = 4 * this.step;
+    const blocks: number[] = [];
+    const e = this.energy;
+    for (let k = 0; k + 4 <= e.length; k++) blocks.push((e[k] + e[k + 1] + e[k + 2] + e[k + 3]) / blockFrames);
+    return { loudness: gatedLoudness(blocks), truePeak: this.peak > 0 ? 20 * Math.log10(this.peak) : -Infinity, samplePeak: this.samplePeak };
+  }
+
+  private addEnergy(end: number): void {
+    const [s, h] = this.k;
+    const chans = [this.left, this.right];
+    const start = this.measured;
+    for (let c = 0; c < 2; c++) {
+      const x = chans[c];
+      const st = this.state[c];
+      let [sx1, sx2, sy1, sy2, hy1, hy2] = st;
+      let sum = this.sums[c];
+      let inStep = start % this.step;
+      let k = Math.floor(start / this.step);
+      for (let i = start; i < end; i++) {
+        const v = x[i];
+        const y = s.b0 * v + s.b1 * sx1 + s.b2 * sx2 - s.a1 * sy1 - s.a2 * sy2;
+        sx2 = sx1; sx1 = v;
+        const z = y - 2 * sy1 + sy2 - h.a1 * hy1 - h.a2 * hy2;
+        sy2 = sy1; sy1 = y;
+        hy2 = hy1; hy1 = z;
+        sum += z * z;
+        if (++inStep === this.step) {
+          // Same order of additions as stepEnergy(): left's sum, then right's.
+          if (c === 0) this.energy[k] = sum;
+          else this.energy[k] += sum;
+          k++;
+          inStep = 0;
+          sum = 0;
+        }
+      }
+      st.set([sx1, sx2, sy1, sy2, hy1, hy2]);
+      this.sums[c] = sum;
+    }
+    this.measured = end;
+  }
+
+  /** Oversamples the local maxima within 6 dB of the running sample peak: a superset of truePeak()'s, so the same maximum. */
+  private addPeaks(end: number, final = false): void {
+    const half = TAPS_PER_PHASE / 2;
+    // A maximum at i needs i + half + 1 < length; until the end, stay that far behind.
+    const limit = final ? end - half - 1 : end - half - 2;
+    for (const x of [this.left, this.right]) {
+      for (let i = this.peaked; i < end && i < x.length; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > this.samplePeak) this.samplePeak = v; }
+    }
+    if (this.samplePeak > this.peak) this.peak = this.samplePeak;
+    const near = this.samplePeak / 2;
+    for (const x of [this.left, this.right]) {
+      for (let i = Math.max(this.peakedCandidates, half); i < limit; i++) {
+        const v = x[i] < 0 ? -x[i] : x[i];
+        if (v < near) continue;
+        const prev = x[i - 1] < 0 ? -x[i - 1] : x[i - 1];
+        const next = x[i + 1] < 0 ? -x[i + 1] : x[i + 1];
+        if (v < prev || v < next) continue;
+        const y = oversampledPeak(x, i);
+        if (y > this.peak) this.peak = y;
+      }
+    }
+    this.peaked = Math.max(this.peaked, end);
+    this.peakedCandidates = Math.max(this.peakedCandidates, limit);
+  }
+}
+
+/** Gated integrated loudness of 400 ms block mean squares (BS.1770's two gates). */
+function gatedLoudness(blocks: number[]): number {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const loud = blocks.filter((z) => lufs(z) > ABSOLUTE_GATE);
+  if (loud.length === 0) return -Infinity;
+  const relative = lufs(mean(loud)) + RELATIVE_GATE;
+  const gated = loud.filter((z) => lufs(z) > relative);
+  return gated.length ? lufs(mean(gated)) : -Infinity;
+}
+
+/** The largest |value| between the samples on either side of a sample peak at i, by 4x oversampling. */
+function oversampledPeak(x: Float32Array, i: number): number {
+  const half = TAPS_PER_PHASE / 2;
+  let peak = 0;
+  for (let k = i - 1; k <= i; k++) {
+    const base = k - half + 1;
+    for (let p = 1; p < OVERSAMPLE; p++) {
+      const taps = PHASES[p];
+      let y = 0;
+      for (let t = 0; t < TAPS_PER_PHASE; t++) y += taps[t] * x[base + t];
+      if (y < 0) y = -y;
+      if (y > peak) peak = y;
+    }
+  }
+  return peak;
 }
 
 /** What normalizeLoudness measured and did. */
@@ -207,6 +328,27 @@ function limit(left: Float32Array, right: Float32Array, ceiling: number, rate: n
     right[i] *= env;
   }
   return true;
+}
+
+/**
+ * The gain that brings measured audio to `target` LUFS, and whether the limiter is needed
+ * after it (a sample over the ceiling less 0.5 dB, or a true peak over the ceiling); without
+ * the limiter, applying the gain is all normalizeLoudness() would do.
+ * @example gainFor({ loudness: -28, truePeak: -9, samplePeak: 0.3 }) // { gainDb: 12, limit: false }
+ */
+export function gainFor(m: { loudness: number; truePeak: number; samplePeak: number }, options: { target?: number; ceiling?: number } = {}): { gainDb: number; limit: boolean } {
+  if (!Number.isFinite(m.loudness)) return { gainDb: 0, limit: false };
+  const ceilingDb = options.ceiling ?? CEILING_DBTP;
+  const gainDb = Math.min((options.target ?? TARGET_LUFS) - m.loudness, MAX_GAIN_DB);
+  const g = 10 ** (gainDb / 20);
+  const limit = m.samplePeak * g > 10 ** ((ceilingDb - 0.5) / 20) || m.truePeak + gainDb > ceilingDb;
+  return { gainDb, limit };
+}
+
+/** Multiplies planar audio by a gain in dB, in place (the same arithmetic as normalizeLoudness). */
+export function applyGain(left: Float32Array, right: Float32Array, gainDb: number): void {
+  const g = 10 ** (gainDb / 20);
+  for (let i = 0; i < left.length; i++) { left[i] *= g; right[i] *= g; }
 }
 
 /**

@@ -6,7 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import { MixtapeError } from '../engine/errors.ts';
 import { checkSoundfont, resolveSoundfont } from './soundfont.ts';
-import type { RenderDone, RenderOptions, WorkerReply, WorkerRequest } from './synth-protocol.ts';
+import { applyGain, gainFor, LoudnessMeter } from './loudness.ts';
+import { SAMPLE_RATE, type RenderDone, type RenderOptions, type WorkerReply, type WorkerRequest } from './synth-protocol.ts';
 
 export type { RenderOptions } from './synth-protocol.ts';
 
@@ -28,7 +29,18 @@ export interface RenderedAudio {
   truePeak?: number;
 }
 
-interface Pending { resolve: (r: RenderedAudio) => void; reject: (e: Error) => void; chunk?: (left: Float32Array, right: Float32Array) => void }
+interface Pending {
+  resolve: (r: RenderedAudio) => void;
+  reject: (e: Error) => void;
+  chunk?: (left: Float32Array, right: Float32Array) => void;
+  options: RenderOptions;
+  /** A shared render: its arrays, and the meter that follows them as they fill. */
+  left?: Float32Array;
+  right?: Float32Array;
+  meter?: LoudnessMeter;
+  /** The finished render, while the worker limits it. */
+  done?: RenderedAudio;
+}
 
 const toError = (m: { code?: string; message: string }): Error =>
   m.code ? new MixtapeError(m.code as MixtapeError['code'], m.message) : new Error(`synth worker: ${m.message}`);
@@ -82,18 +94,22 @@ export class Renderer {
     return this.readyPromise;
   }
 
-  /** Renders MIDI bytes to 48 kHz stereo float PCM. Requests run one at a time, in order. */
+  /**
+   * Renders MIDI bytes to 48 kHz stereo float PCM, normalised unless `normalize: false`.
+   * Requests run one at a time, in order. The synth writes into shared memory and this thread
+   * measures the loudness while it renders, so normalising costs only the gain at the end.
+   */
   render(midi: Uint8Array, options: RenderOptions = {}): Promise<RenderedAudio> {
-    return this.request(midi, options);
+    return this.request(midi, options, undefined, true);
   }
 
-  private request(midi: Uint8Array, options: RenderOptions, chunk?: Pending['chunk']): Promise<RenderedAudio> {
+  private request(midi: Uint8Array, options: RenderOptions, chunk?: Pending['chunk'], shared = false): Promise<RenderedAudio> {
     if (this.failure || !this.worker) return Promise.reject(this.failure ?? new Error('renderer is closed'));
     const id = this.nextId++;
     const copy = midi.slice(); // the caller keeps its bytes; ours are transferred
-    const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options };
+    const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options, shared };
     return new Promise<RenderedAudio>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, chunk });
+      this.pending.set(id, { resolve, reject, chunk, options });
       this.updateRef();
       this.worker!.postMessage(req, [req.midi]);
     });
@@ -139,11 +155,46 @@ export class Renderer {
   private settle(m: Extract<WorkerReply, { id: number }>): void {
     const p = this.pending.get(m.id);
     if (!p) return;
-    if (m.type === 'chunk') return p.chunk?.(m.left, m.right);
-    this.pending.delete(m.id);
+    switch (m.type) {
+      case 'chunk': return p.chunk?.(m.left, m.right);
+      case 'buffers':
+        p.left = m.left;
+        p.right = m.right;
+        if (p.options.normalize !== false) p.meter = new LoudnessMeter(m.left, m.right, SAMPLE_RATE);
+        return;
+      case 'progress': return p.meter?.add(m.upTo);
+      case 'done': {
+        const audio = p.left && p.right ? { ...toAudio(m), left: p.left.subarray(0, m.frames), right: p.right.subarray(0, m.frames) } : toAudio(m);
+        if (!p.meter) return this.finish(m.id, p, audio);
+        return this.normalize(m.id, p, audio, p.meter);
+      }
+      case 'limited': return this.finish(m.id, p, { ...p.done!, loudness: m.loudness, truePeak: m.truePeak });
+      default:
+        this.pending.delete(m.id);
+        this.updateRef();
+        p.reject(toError(m));
+    }
+  }
+
+  /** Applies the gain measured beside the synth; a gain that needs the limiter goes back to the worker. */
+  private normalize(id: number, p: Pending, audio: RenderedAudio, meter: LoudnessMeter): void {
+    meter.add(audio.left.length);
+    const measured = meter.result(audio.left.length);
+    const { gainDb, limit } = gainFor(measured, { target: p.options.loudness });
+    if (!limit) {
+      applyGain(audio.left, audio.right, gainDb);
+      // Loudness scales with the gain (both gates are relative or far below).
+      const loudness = Number.isFinite(measured.loudness) ? measured.loudness + gainDb : measured.loudness;
+      return this.finish(id, p, { ...audio, loudness, truePeak: measured.truePeak + gainDb });
+    }
+    p.done = audio;
+    this.worker?.postMessage({ type: 'limit', id, left: audio.left, right: audio.right, gainDb, target: p.options.loudness } satisfies WorkerRequest);
+  }
+
+  private finish(id: number, p: Pending, audio: RenderedAudio): void {
+    this.pending.delete(id);
     this.updateRef();
-    if (m.type === 'done') p.resolve(toAudio(m));
-    else p.reject(toError(m));
+    p.resolve(audio);
   }
 
   private fail(e: Error): void {
@@ -170,7 +221,7 @@ export class Renderer {
 
 function toAudio(m: RenderDone): RenderedAudio {
   return {
-    left: m.left, right: m.right, sampleRate: m.sampleRate, durationSeconds: m.left.length / m.sampleRate,
+    left: m.left, right: m.right, sampleRate: m.sampleRate, durationSeconds: m.frames / m.sampleRate,
     musicSeconds: m.musicSeconds, truncated: m.truncated, noteCount: m.noteCount, renderMs: m.renderMs,
     loudness: m.loudness, truePeak: m.truePeak,
   };

@@ -46,7 +46,14 @@ export interface WorkerInit {
   cacheDir?: string | null;
 }
 
-export type WorkerRequest = { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions };
+/**
+ * `shared`: the audio is written into SharedArrayBuffers announced first (`buffers`), with
+ * `progress` as frames are done, so the main thread measures loudness while the synth runs;
+ * the worker then does not normalise, and `limit` asks it for the limiter when a gain needs one.
+ */
+export type WorkerRequest =
+  | { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions; shared?: boolean }
+  | { type: 'limit'; id: number; left: Float32Array; right: Float32Array; gainDb: number; target?: number };
 
 export interface RenderDone {
   type: 'done';
@@ -62,6 +69,8 @@ export interface RenderDone {
   /** Integrated loudness (LUFS) and true peak (dBTP) after normalisation; absent when not normalised. */
   loudness?: number;
   truePeak?: number;
+  /** Frames of audio (a shared render's arrays are longer). */
+  frames: number;
 }
 
 export type WorkerReply =
@@ -69,4 +78,7 @@ export type WorkerReply =
   | { type: 'fatal'; id: number; code?: ErrorCode; message: string }
   | { type: 'failed'; id: number; code?: ErrorCode; message: string }
   | { type: 'chunk'; id: number; left: Float32Array; right: Float32Array }
+  | { type: 'buffers'; id: number; left: Float32Array; right: Float32Array }
+  | { type: 'progress'; id: number; upTo: number }
+  | { type: 'limited'; id: number; loudness: number; truePeak: number }
   | RenderDone;

@@ -121,8 +121,14 @@ function reset(synth: SynthesizerType, options: RenderOptions): void {
   synth.setGain(fx.gain);
 }
 
-/** Renders one MIDI file to stereo float PCM, tail included. */
-function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions, onRendered: (upTo: number, left: Float32Array, right: Float32Array, final: boolean) => void = () => {}) {
+type OnRendered = (upTo: number, left: Float32Array, right: Float32Array, final: boolean) => void;
+
+/**
+ * Renders one MIDI file to stereo float PCM, tail included. `shared`: into SharedArrayBuffers
+ * (given to `onBuffers` before synthesis), left untrimmed and not normalised: the main thread
+ * measures them as they fill.
+ */
+function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions, onRendered: OnRendered = () => {}, shared?: (left: Float32Array, right: Float32Array) => void) {
   const t0 = performance.now();
   const seq = parseSmf(midi);
   const maxNotes = options.maxNotes ?? 20_000;
@@ -135,8 +141,10 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   const musicFrames = Math.ceil(seq.endSeconds * SAMPLE_RATE);
   const truncated = musicFrames > maxFrames;
   const bodyFrames = Math.min(musicFrames, maxFrames);
-  const left = new Float32Array(bodyFrames + tailFrames);
-  const right = new Float32Array(bodyFrames + tailFrames);
+  const alloc = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  const left = alloc(bodyFrames + tailFrames);
+  const right = alloc(bodyFrames + tailFrames);
+  shared?.(left, right);
   reset(synth, options);
   let pos = 0;
   for (const e of seq.events) {
@@ -166,7 +174,7 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   synth.midiAllSoundsOff();
   let gain = 1;
   let loudness: LoudnessResult | undefined;
-  if (options.normalize !== false && !options.stream) {
+  if (options.normalize !== false && !options.stream && !shared) {
     // Every render lands on one loudness (EBU R128), limited under the true-peak ceiling.
     const l = left.subarray(0, end);
     const r = right.subarray(0, end);
@@ -175,9 +183,9 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   }
   // Trim without copying: ArrayBuffer#transfer(newLength) truncates in place where it can.
   const bytes = end * 4;
-  const trim = (a: Float32Array) => new Float32Array((a.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(bytes));
+  const trim = (a: Float32Array) => (shared ? a.subarray(0, end) : new Float32Array((a.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(bytes)));
   return {
-    left: trim(left), right: trim(right), truncated, noteCount: seq.noteCount,
+    left: trim(left), right: trim(right), frames: end, truncated, noteCount: seq.noteCount,
     musicSeconds: Math.min(seq.endSeconds, bodyFrames / SAMPLE_RATE), gain, renderMs: performance.now() - t0,
     loudness: loudness?.after, truePeak: loudness?.truePeak,
   };
@@ -206,6 +214,26 @@ function streamer(id: number, stream: NonNullable<RenderOptions['stream']>, opti
   };
 }
 
+/** Tells the main thread how far a shared render has got, every half second of audio or so. */
+function progress(id: number): OnRendered {
+  let told = 0;
+  return (upTo, _l, _r, final) => {
+    if (upTo - told < SAMPLE_RATE / 2 && !final) return;
+    told = upTo;
+    post({ type: 'progress', id, upTo });
+  };
+}
+
+/** The limiter for a shared render whose gain would pass the ceiling (the main thread measured it). */
+function limitShared(req: Extract<WorkerRequest, { type: 'limit' }>): void {
+  try {
+    const r = normalizeLoudness(req.left, req.right, SAMPLE_RATE, { target: req.target, fixedGainDb: req.gainDb });
+    post({ type: 'limited', id: req.id, loudness: r.after, truePeak: r.truePeak });
+  } catch (e) {
+    post(errorReply(req.id, e));
+  }
+}
+
 const errorReply = (id: number, e: unknown): WorkerReply => e instanceof MixtapeError
   ? { type: 'failed', id, code: e.code, message: e.message }
   : { type: 'failed', id, message: (e as Error)?.message ?? String(e) };
@@ -215,12 +243,14 @@ start().then(
   ({ synth, source }) => {
     post({ type: 'ready', loadMs: performance.now() - startedAt, fontSource: source });
     port.on('message', (req: WorkerRequest) => {
-      if (req.type !== 'render') return;
+      if (req.type === 'limit') return limitShared(req);
       try {
         const stream = req.options.stream;
-        const r = renderMidi(synth, new Uint8Array(req.midi), req.options, stream ? streamer(req.id, stream, req.options) : undefined);
-        // A stream's audio went out in chunks: the answer carries only the figures.
-        const audio = stream ? { left: new Float32Array(0), right: new Float32Array(0) } : { left: r.left, right: r.right };
+        const onRendered = stream ? streamer(req.id, stream, req.options) : req.shared ? progress(req.id) : undefined;
+        const onBuffers = req.shared && !stream ? (left: Float32Array, right: Float32Array) => post({ type: 'buffers', id: req.id, left, right }) : undefined;
+        const r = renderMidi(synth, new Uint8Array(req.midi), req.options, onRendered, onBuffers);
+        // A stream's audio went out in chunks, a shared one is already the caller's: the answer carries only the figures.
+        const audio = stream || onBuffers ? { left: new Float32Array(0), right: new Float32Array(0) } : { left: r.left, right: r.right };
         post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r, ...audio }, [audio.left.buffer as ArrayBuffer, audio.right.buffer as ArrayBuffer]);
       } catch (e) {
         try { synth.midiAllSoundsOff(); } catch { /* the synth is reset on the next request anyway */ }

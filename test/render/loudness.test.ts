@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { integratedLoudness, normalizeLoudness, truePeak } from '../../src/render/loudness.ts';
+import { applyGain, gainFor, integratedLoudness, LoudnessMeter, normalizeLoudness, truePeak } from '../../src/render/loudness.ts';
 import { toS16Interleaved } from '../../src/render/pcm.ts';
 
 const RATE = 48000;
@@ -72,4 +72,39 @@ test('normalizeLoudness lands quiet and loud pieces on -16 LUFS without passing 
   }
   const silent = { left: new Float32Array(RATE), right: new Float32Array(RATE) };
   assert.equal(normalizeLoudness(silent.left, silent.right, RATE).gainDb, 0, 'silence is left alone');
+});
+
+test('the meter fed in uneven pieces reads exactly what the whole-signal meters read', () => {
+  for (const [seed, level] of [[4, 0.05], [5, 0.6], [6, 0.002]] as const) {
+    const { left, right } = music(9, seed, level);
+    const meter = new LoudnessMeter(left, right, RATE);
+    let s = seed;
+    for (let upTo = 0; upTo < left.length; ) {
+      upTo = Math.min(left.length, upTo + 1 + ((s = (s * 48271) % 2147483647) % 30000)); // pieces of 1 to 30,000 frames
+      meter.add(upTo);
+    }
+    const m = meter.result();
+    assert.equal(m.loudness, integratedLoudness([left, right], RATE), `seed ${seed} loudness`);
+    assert.equal(m.truePeak, truePeak([left, right]), `seed ${seed} true peak`);
+  }
+});
+
+test('gainFor + applyGain give what normalizeLoudness gives when no limiting is needed, and ask for the limiter otherwise', () => {
+  const quiet = music(6, 7, 0.02);
+  const meter = new LoudnessMeter(quiet.left, quiet.right, RATE);
+  meter.add(quiet.left.length);
+  const plan = gainFor(meter.result());
+  assert.equal(plan.limit, false);
+  const a = { left: quiet.left.slice(), right: quiet.right.slice() };
+  applyGain(a.left, a.right, plan.gainDb);
+  const b = { left: quiet.left.slice(), right: quiet.right.slice() };
+  const r = normalizeLoudness(b.left, b.right, RATE);
+  assert.equal(r.limited, false);
+  assert.deepEqual(a.left, b.left);
+  assert.ok(Math.abs(integratedLoudness([a.left, a.right], RATE) - -16) < 0.01);
+  const spiky = music(6, 8, 0.02);
+  spiky.left[RATE] = 0.5; // one hit far above the music: lifted to -16 LUFS it would pass the ceiling
+  const m2 = new LoudnessMeter(spiky.left, spiky.right, RATE);
+  m2.add(spiky.left.length);
+  assert.equal(gainFor(m2.result()).limit, true, 'peaks over the ceiling need the limiter');
 });

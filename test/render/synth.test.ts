@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Renderer, renderScore, scoreToMidi, closeRenderers } from '../../src/render/index.ts';
 import { DEFAULT_MAX_BYTES } from '../../src/render/ffmpeg.ts';
 import { MixtapeError } from '../../src/engine/errors.ts';
+import { integratedLoudness, truePeak } from '../../src/render/loudness.ts';
 import { TEST_SOUNDFONT, decodeWithFfmpeg, rms, scale } from './helpers.ts';
 
 // One renderer (one font load) for the whole file.
@@ -32,6 +33,23 @@ test('effects off renders a different, still audible signal; requests queue in o
   const [wet, dry] = await Promise.all([renderer.render(midi), renderer.render(midi, { reverb: false, chorus: false })]);
   assert.ok(rms(dry.left) > 0.01);
   assert.notDeepEqual(wet.left.subarray(0, 48000), dry.left.subarray(0, 48000));
+});
+
+test('every render lands on -16 LUFS under -1 dBTP, measured beside the synth; a louder target goes through the limiter', async () => {
+  const quiet = scale(24);
+  for (const n of quiet.tracks[0].notes) n.velocity = 50;
+  for (const [score, target] of [[scale(16), -16], [quiet, -16], [scale(16), -7]] as const) {
+    const audio = await renderer.render(scoreToMidi(score), { loudness: target });
+    const measured = integratedLoudness([audio.left, audio.right], 48000);
+    if (target === -16) assert.ok(Math.abs(measured - -16) < 0.05, `measured ${measured.toFixed(2)} LUFS`);
+    else assert.ok(measured > -10 && measured <= target + 0.05, `limited: ${measured.toFixed(2)} LUFS for a target of ${target}`);
+    assert.ok(Math.abs(audio.loudness! - measured) < 0.05, `reported ${audio.loudness} vs measured ${measured}`);
+    const tp = truePeak([audio.left, audio.right]);
+    assert.ok(tp <= -1 + 1e-6, `true peak ${tp.toFixed(2)} dBTP`);
+    assert.ok(Math.abs(audio.truePeak! - tp) < 0.05, `reported true peak ${audio.truePeak} vs ${tp}`);
+  }
+  const raw = await renderer.render(scoreToMidi(scale(16)), { normalize: false });
+  assert.equal(raw.loudness, undefined, 'normalize: false leaves the level alone');
 });
 
 test('long files are cut at maxSeconds and flagged', async () => {
