@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHeap, pad16, type Heap } from './simd.ts';
+import { heapRows, readFloats, TensorScratch } from './tensor-io.ts';
 
 /** One dense head's variables (kernel [F, V], bias [V]). */
 export interface HeadVars { kernel: tf.Variable; bias: tf.Variable }
@@ -37,6 +38,8 @@ export class FusedHeads {
   private dfeat = 0;
   private one = 0;
   private bufs: HeadBuf[] = [];
+  /** Reused arrays for gradients that become tensors at once (tensor-io.ts). */
+  private scratch = new TensorScratch();
 
   constructor(heap: Heap = createHeap()) {
     this.heap = heap;
@@ -72,10 +75,10 @@ export class FusedHeads {
     const op = tf.customGrad((...args: unknown[]) => {
       const [x, ...vars] = args as tf.Tensor[];
       this.ensure(N, Fp, vocabs);
-      this.loadRows(x.dataSync() as Float32Array, this.feat, N, F, Fp);
+      this.loadRows(readFloats(x), this.feat, N, F, Fp);
       const nll = new Float32Array(heads.length);
       heads.forEach((_, k) => {
-        const r = this.forwardHead(k, vars[2 * k].dataSync() as Float32Array, vars[2 * k + 1].dataSync() as Float32Array, N, F, Fp, targets[k]);
+        const r = this.forwardHead(k, readFloats(vars[2 * k]), readFloats(vars[2 * k + 1]), N, F, Fp, targets[k]);
         nll[k] = r.nll;
         correct[k] = r.correct;
         count[k] = r.count;
@@ -161,12 +164,8 @@ export class FusedHeads {
     return [tf.tensor2d(this.unpad(this.dfeat, N, F, Fp), [N, F]), ...grads];
   }
 
-  /** [rows, n] copy of heap rows with stride np. */
+  /** [rows, n] of heap rows with stride np, for a tensor made at once (see heapRows). */
   private unpad(src: number, rows: number, n: number, np: number): Float32Array {
-    const f = this.heap.f32;
-    if (n === np) return f.slice(src, src + rows * n);
-    const out = new Float32Array(rows * n);
-    for (let r = 0; r < rows; r++) out.set(f.subarray(src + r * np, src + r * np + n), r * n);
-    return out;
+    return heapRows(this.heap.f32, src, rows, n, np, this.scratch);
   }
 }

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHeap, jsCellFwd, pad16, type Heap } from './simd.ts';
+import { heapRows, readFloats, TensorScratch } from './tensor-io.ts';
 import { MixtapeError } from '../errors.ts';
 
 /** Recurrent state of a stack: one [B, H] tensor per layer for h and for c. */
@@ -85,6 +86,8 @@ export class LstmStack {
   private finalC: Float32Array[] = [];
   /** Heap offset of a constant 1 (A operand of rank-1 gemms: bias broadcast, column sums). */
   private one = -1;
+  /** Reused arrays for outputs that become tensors at once (tensor-io.ts). */
+  private scratch = new TensorScratch();
 
   constructor(inputSize: number, units: number[], heap: Heap = createHeap(), name = 'lstm') {
     if (!(inputSize > 0) || units.length === 0 || units.some((u) => !(u > 0))) {
@@ -144,7 +147,7 @@ export class LstmStack {
       const out = this.forwardRaw(tensors, B, T, options);
       return {
         value: tf.tensor3d(out, [B, T, this.units[this.units.length - 1]]),
-        gradFunc: (dy: tf.Tensor | tf.Tensor[]) => this.backwardRaw((Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array, options, !!init, tensors),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[]) => this.backwardRaw(readFloats(Array.isArray(dy) ? dy[0] : dy), options, !!init, tensors),
       };
     });
     return op(...inputs) as tf.Tensor3D;
@@ -176,10 +179,11 @@ export class LstmStack {
     }
   }
 
-  /** Inverse of packGates. */
+  /** Inverse of packGates, for a tensor made at once (see heapRows). */
   private unpackGates(src: number, rows: number, H: number, Hp: number): Float32Array {
     const f = this.heap.f32;
-    const out = new Float32Array(rows * 4 * H);
+    if (H === Hp) return heapRows(f, src, rows, 4 * H, 4 * Hp, this.scratch);
+    const out = this.scratch.get(rows * 4 * H);
     for (let r = 0; r < rows; r++) {
       for (let g = 0; g < 4; g++) out.set(f.subarray(src + r * 4 * Hp + g * Hp, src + r * 4 * Hp + g * Hp + H), r * 4 * H + g * H);
     }
@@ -205,7 +209,7 @@ export class LstmStack {
     // layer 0 input: unpadded [B*T, I] into padded rows
     {
       const { I, Ip } = this.dims[0];
-      const xs = tensors[0].dataSync() as Float32Array;
+      const xs = readFloats(tensors[0]);
       const f = this.heap.f32;
       const x = this.bufs[0].x;
       if (Ip === I) f.set(xs, x);
@@ -217,14 +221,14 @@ export class LstmStack {
       const d = this.dims[l];
       const bf = this.bufs[l];
       const f = this.heap.f32;
-      this.packGates(tensors[1 + 3 * l].dataSync() as Float32Array, d.I, d.H, d.Hp, bf.w);
-      this.packGates(tensors[2 + 3 * l].dataSync() as Float32Array, d.H, d.H, d.Hp, bf.r);
-      this.packGates(tensors[3 + 3 * l].dataSync() as Float32Array, 1, d.H, d.Hp, bf.b);
+      this.packGates(readFloats(tensors[1 + 3 * l]), d.I, d.H, d.Hp, bf.w);
+      this.packGates(readFloats(tensors[2 + 3 * l]), d.H, d.H, d.Hp, bf.r);
+      this.packGates(readFloats(tensors[3 + 3 * l]), 1, d.H, d.Hp, bf.b);
       f.fill(0, bf.h0, bf.h0 + B * d.Hp);
       f.fill(0, bf.c0, bf.c0 + B * d.Hp);
       if (init) {
-        const h0 = init[l].dataSync() as Float32Array;
-        const c0 = init[L + l].dataSync() as Float32Array;
+        const h0 = readFloats(init[l]);
+        const c0 = readFloats(init[L + l]);
         for (let b = 0; b < B; b++) {
           f.set(h0.subarray(b * d.H, (b + 1) * d.H), bf.h0 + b * d.Hp);
           f.set(c0.subarray(b * d.H, (b + 1) * d.H), bf.c0 + b * d.Hp);
@@ -250,10 +254,7 @@ export class LstmStack {
     }
     const top = this.dims[L - 1];
     const bt = this.bufs[L - 1];
-    const out = new Float32Array(rows * top.H);
-    const f = this.heap.f32;
-    for (let r = 0; r < rows; r++) out.set(f.subarray(bt.h + r * top.Hp, bt.h + r * top.Hp + top.H), r * top.H);
-    return out;
+    return heapRows(this.heap.f32, bt.h, rows, top.H, top.Hp, this.scratch);
   }
 
   /** Final h, c of layer l, unpadded [B, H]. */
@@ -361,12 +362,9 @@ export class LstmStack {
     return grads;
   }
 
-  /** [rows, n] unpadded copy of heap rows with stride np. */
+  /** [rows, n] unpadded heap rows with stride np, for a tensor made at once (see heapRows). */
   private unpad(src: number, rows: number, n: number, np: number): Float32Array {
-    const f = this.heap.f32;
-    const out = new Float32Array(rows * n);
-    for (let r = 0; r < rows; r++) out.set(f.subarray(src + r * np, src + r * np + n), r * n);
-    return out;
+    return heapRows(this.heap.f32, src, rows, n, np, this.scratch);
   }
 
   /** Bias gradient: column sums of dz (a gemm of a row of ones), Keras layout. */

@@ -20,6 +20,7 @@ import { LstmStack } from './lstm.ts';
 import { FusedHeads } from './heads.ts';
 import { MixtapeError } from '../errors.ts';
 import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './spec.ts';
+import { readFloats } from './tensor-io.ts';
 
 export { inputWidth, validateSpec, type InputSpec, type NamedWeight, type NetSpec } from './spec.ts';
 
@@ -142,7 +143,7 @@ export class SequenceNetwork {
   /** Copies of all weights with names and shapes. */
   getWeights(): NamedWeight[] {
     const names = this.weightNames();
-    return this.variables().map((v, i) => ({ name: names[i], shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) }));
+    return this.variables().map((v, i) => ({ name: names[i], shape: [...v.shape], data: readFloats(v).slice() }));
   }
 
   /** Replaces all weights; names and shapes must match this network exactly. */
@@ -290,7 +291,7 @@ export class SequenceNetwork {
         return tf.sum(tf.mul(sums, tf.tensor1d(scales))) as tf.Scalar;
       }, this.variables());
       value.dispose();
-      grads = this.variables().map((v) => Float32Array.from(named[v.name].dataSync() as Float32Array));
+      grads = this.variables().map((v) => readFloats(named[v.name]).slice());
     });
     return { grads, nll, correct, count: counts };
   }
