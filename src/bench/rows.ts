@@ -63,6 +63,11 @@ export function benchRows(parts: BenchParts): Row[] {
   if (cold) {
     rows.push(row('cold start', `cold CLI compose ${cold.bars} bars ${cold.genre} (mid+ogg+mp3+png), median of ${cold.runs}`, 'ms', cold.medianMs, cold.uncachedMs, 'same command, no SoundFont cache'));
   }
+  const st = parts.start?.result;
+  if (st) {
+    rows.push(row('cold start', `bot's first /compose ${st.bars} bars ${st.genre} after "bot ready" (posted track), median of ${st.runs.length} starts`, 'ms', st.medianMs));
+    rows.push(row('cold start', `  acknowledged after "bot ready" (median)`, 'ms', st.medianAckMs));
+  }
   const v = parts.voice?.result;
   if (v) {
     rows.push(row('voice', `first voice packet after /play, ${Math.round(v.musicSeconds)} s piece rendered from MIDI`, 'ms', v.streamedMs, v.wholeMs, 'whole render, then encode'));

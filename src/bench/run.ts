@@ -10,10 +10,11 @@ import { MixtapeError } from '../engine/errors.ts';
 import { benchRender, type BenchResult as RenderBench } from '../render/bench.ts';
 import { benchCold, type ColdBench } from './cold.ts';
 import { benchCompose, type ComposeBench } from './compose.ts';
+import { benchStart, type StartRuns } from './start.ts';
 import { benchVoice, type VoiceBench } from './voice.ts';
 import { botMemory, trainingMemory, type BotMemory, type TrainingMemory } from './memory.ts';
 
-export const PARTS = ['training', 'parallel', 'generation', 'render', 'compose', 'cold', 'voice', 'memory'] as const;
+export const PARTS = ['training', 'parallel', 'generation', 'render', 'compose', 'cold', 'start', 'voice', 'memory'] as const;
 export type PartName = (typeof PARTS)[number];
 
 /** One measured part: its result, or the error that stopped it; `seconds` is its wall time. */
@@ -30,6 +31,7 @@ export interface BenchParts {
   render?: Part<RenderBench>;
   compose?: Part<ComposeBench>;
   cold?: Part<ColdBench>;
+  start?: Part<StartRuns>;
   voice?: Part<VoiceBench>;
   memoryTraining?: Part<TrainingMemory>;
   memoryBot?: Part<BotMemory>;
@@ -53,8 +55,8 @@ export interface BenchOptions {
 
 /** Measuring windows: full run (about 2 minutes on 2 cores) and --quick (for tests). */
 export const PLAN = {
-  full: { trainingSeconds: 18, parallelSeconds: 12, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, coldRuns: 3, voiceBars: 90, voiceRuns: 3, memorySeconds: 6, botBars: 16 },
-  quick: { trainingSeconds: 2, parallelSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, coldRuns: 1, voiceBars: 12, voiceRuns: 1, memorySeconds: 2, botBars: 4 },
+  full: { trainingSeconds: 18, parallelSeconds: 12, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, coldRuns: 3, startRuns: 3, voiceBars: 90, voiceRuns: 3, memorySeconds: 6, botBars: 16 },
+  quick: { trainingSeconds: 2, parallelSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, coldRuns: 1, startRuns: 1, voiceBars: 12, voiceRuns: 1, memorySeconds: 2, botBars: 4 },
 };
 
 /** Parses `--skip a,b`; unknown names are a MixtapeError. @example parseSkip('render,memory') // ['render', 'memory'] */
@@ -122,6 +124,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchParts> 
   if (!skip.has('cold')) {
     on(`cold: mixtape compose as new processes, ${plan.composeBars} bars${options.quick ? '' : ', and once without the SoundFont cache'}`, options.quick ? 15 : 40);
     parts.cold = await measure(() => benchCold({ bars: plan.composeBars, runs: plan.coldRuns, uncached: !options.quick }));
+  }
+  if (!skip.has('start')) {
+    on(`start: the bot's first /compose (${plan.composeBars} bars) after "bot ready", ${plan.startRuns} fresh start${plan.startRuns === 1 ? '' : 's'}`, plan.startRuns * 8);
+    parts.start = await measure(() => benchStart({ bars: plan.composeBars, runs: plan.startRuns }));
   }
   if (!skip.has('voice')) {
     on(`voice: first Opus packet of a ${plan.voiceBars * 2} s piece, whole render vs streamed`, options.quick ? 5 : 20);

@@ -21,10 +21,15 @@ async function handle(m: GeneratorMessage): Promise<GeneratorReply> {
   return { id: m.id, type: 'piece', piece: await generateScore(m.req, m.extras) };
 }
 
+const run = async (m: GeneratorMessage) => {
+  post({ id: m.id, type: 'started' });
+  await handle(m).then(post, (e: unknown) => post({ id: m.id, type: 'error', code: isMixtapeError(e) ? e.code : undefined, message: (e as Error).message }));
+};
+
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (m: GeneratorMessage) => {
-  queue = queue.then(async () => {
-    post({ id: m.id, type: 'started' });
-    await handle(m).then(post, (e: unknown) => post({ id: m.id, type: 'error', code: isMixtapeError(e) ? e.code : undefined, message: (e as Error).message }));
-  });
+  // Loading every model runs beside the compositions, not before them: the first member's piece
+  // needs one model, shared with the warm-up's load of it (resolveModel keeps one load per model).
+  if (m.type === 'warm') return void run(m);
+  queue = queue.then(() => run(m));
 });

@@ -28,6 +28,8 @@ export const listGenres = (): string[] => genreKeys();
 export const listInstruments = (): string[] => instrumentNames();
 
 let generator: Generator | undefined;
+/** True once any piece was composed in this process (the warm-up's practice piece is then pointless). */
+let composedOnce = false;
 
 /**
  * Runs generation in a worker thread from now on (the bot: its event loop stays free while a
@@ -48,6 +50,7 @@ export function composeScore(req: ComposeRequest, extras: ComposeExtras = {}): P
  * @example const result = await composeTrack({ genre: 'celtic', bars: 16, seed: 7, formats: ['ogg', 'mp3'] })
  */
 export async function composeTrack(req: ComposeRequest, onProgress?: ProgressFn, extras: ComposeExtras = {}): Promise<ComposeResult> {
+  composedOnce = true;
   onProgress?.({ stage: 'composing', fraction: 0.05 });
   // A cold process loads the SoundFont in the synth worker while the network composes.
   if (!extras.noAudio) getRenderer(extras.soundfont).ready().catch(() => {}); // errors surface in renderScore
@@ -127,7 +130,7 @@ export function renderPcmStream(midi: Uint8Array, opts: { instrument?: string } 
  * Loads every shipped genre model and the SoundFont ahead of the first request and composes
  * one tiny piece, so the first `/compose` is as fast as the rest. Failures are returned, not thrown.
  */
-export async function warmUp(soundfont?: string): Promise<{ backend: string; models: string[]; failed: string[] }> {
+export async function warmUp(soundfont?: string): Promise<{ models: string[]; failed: string[] }> {
   const models: string[] = [];
   const failed: string[] = [];
   await Promise.all([
@@ -138,12 +141,13 @@ export async function warmUp(soundfont?: string): Promise<{ backend: string; mod
   ]);
   // One tiny piece through every stage (generation, synthesis, loudness, both encoders) so the
   // first member's /compose meets warm code and a warm ffmpeg, not a cold start.
-  if (models.length > 0 && !failed.includes('soundfont')) {
+  // A member who came first already warmed them, and must not share the CPU with practice.
+  if (models.length > 0 && !failed.includes('soundfont') && !composedOnce) {
     await composeTrack({ genre: models[0], bars: 1, seed: 1, formats: ['ogg', 'mp3'] }, undefined, { soundfont, picture: false }).catch(() => failed.push('warm-up piece'));
   }
-  // TensorFlow is only for training (in its own workers) and the log line: loaded last, off the critical path.
-  const backend = await (await import('../engine/nn/backend.ts')).initBackend();
-  return { backend, models, failed };
+  // No TensorFlow here: only training loads it, in its own worker threads. Loading it on this
+  // thread would hold the event loop for a second or more just as the first members arrive.
+  return { models, failed };
 }
 
 /**

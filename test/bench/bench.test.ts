@@ -21,12 +21,12 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 interface JsonRow { part: string; figure: string; project: number; baseline: number | null; ratio: number | null }
 
 test('bench --quick --json prints one JSON object with positive figures and ratio = project / baseline', async () => {
-  const { code, stdout, stderr } = await cli(['bench', '--quick', '--json', '--skip', 'parallel,render,compose,cold,voice,memory']);
+  const { code, stdout, stderr } = await cli(['bench', '--quick', '--json', '--skip', 'parallel,render,compose,cold,start,voice,memory']);
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout); // throws if anything else was printed on stdout
   assert.ok(['wasm', 'cpu', 'tensorflow'].includes(report.machine.backend));
   assert.ok(report.machine.cpus >= 1 && report.machine.availableParallelism >= 1);
-  assert.deepEqual(report.skipped, ['parallel', 'render', 'compose', 'cold', 'voice', 'memory']);
+  assert.deepEqual(report.skipped, ['parallel', 'render', 'compose', 'cold', 'start', 'voice', 'memory']);
   assert.deepEqual(report.errors, []);
   assert.ok(report.totalSeconds > 0);
   assert.deepEqual(Object.keys(report.parts).sort(), ['generation', 'training']);
@@ -48,22 +48,25 @@ test('bench --quick --json prints one JSON object with positive figures and rati
   assert.ok(Math.abs(seqRow.ratio! - t.speedup) < 1e-9 * t.speedup);
 });
 
-test('bench --quick --json: training on two cores, cold CLI compose and first voice packet figures', async () => {
+test('bench --quick --json: training on two cores, cold CLI compose, the bot\'s first /compose and first voice packet figures', async () => {
   const { code, stdout, stderr } = await cli(['bench', '--quick', '--json', '--skip', 'training,generation,render,compose,memory']);
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout);
   assert.deepEqual(report.errors, []);
-  assert.deepEqual(Object.keys(report.parts).sort(), ['cold', 'parallel', 'voice']);
+  assert.deepEqual(Object.keys(report.parts).sort(), ['cold', 'parallel', 'start', 'voice']);
   const p = report.parts.parallel.result;
   assert.ok(p.oneCore > 0 && p.twoCores > 0 && p.cpuSpeedup > 0);
   assert.ok(Math.abs(p.speedup - p.twoCores / p.oneCore) < 1e-9);
   const cold = report.parts.cold.result;
   assert.equal(cold.cachedMs.length, 1);
   assert.ok(cold.medianMs > 0);
+  const start = report.parts.start.result;
+  assert.equal(start.runs.length, 1);
+  assert.ok(start.runs[0].readyMs > 0 && start.runs[0].ackMs >= 0 && start.runs[0].firstComposeMs > start.runs[0].ackMs, JSON.stringify(start));
   const v = report.parts.voice.result;
   assert.ok(v.wholeMs > 0 && v.streamedMs > 0);
   const rows = report.rows as JsonRow[];
-  for (const figure of ['training sequences/s on two cores', 'cold CLI compose', 'first voice packet after /play']) {
+  for (const figure of ['training sequences/s on two cores', 'cold CLI compose', "bot's first /compose", 'first voice packet after /play']) {
     const r = rows.find((x) => x.figure.startsWith(figure));
     assert.ok(r && r.project > 0, figure);
   }
