@@ -32,7 +32,7 @@ export function benchRows(parts: BenchParts): Row[] {
   }
   const p = parts.parallel?.result;
   if (p) {
-    const base = 'one core (one thread, whole batch)';
+    const base = `one core (one thread, whole batch${p.oneCorePinned ? ', process pinned to one CPU' : ''})`;
     rows.push(row('training', `training sequences/s on two cores (data-parallel), batch ${p.batch}`, 'seq/s', p.twoCores, p.oneCore, base));
     rows.push(row('training', '  the same from thread CPU time (busiest thread per step)', 'x', p.cpuSpeedup));
   }

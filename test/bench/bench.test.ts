@@ -57,6 +57,7 @@ test('bench --quick --json: training on two cores, cold CLI compose, the bot\'s 
   const p = report.parts.parallel.result;
   assert.ok(p.oneCore > 0 && p.twoCores > 0 && p.cpuSpeedup > 0);
   assert.ok(Math.abs(p.speedup - p.twoCores / p.oneCore) < 1e-9);
+  assert.equal(typeof p.oneCorePinned, 'boolean');
   const cold = report.parts.cold.result;
   assert.equal(cold.cachedMs.length, 1);
   assert.ok(cold.medianMs > 0);

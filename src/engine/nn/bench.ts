@@ -8,6 +8,7 @@ import { initBackend } from './backend.ts';
 import { SequenceNetwork, type Batch, type NetSpec } from './network.ts';
 import { Stepper } from './stepper.ts';
 import { DataParallel } from './parallel.ts';
+import { allowedCpus, pinProcess } from './affinity.ts';
 
 const VOCAB = 64;
 const WINDOW = 32;
@@ -208,11 +209,15 @@ export interface DataParallelBench {
    * two threads' CPU per step in the pair.
    */
   cpuSpeedup: number;
+  /** Whether the one-core slices ran with the whole process pinned to one CPU (Linux with taskset). */
+  oneCorePinned: boolean;
 }
 
 /**
  * Training on one core (net.trainStep) against two (DataParallel: half the batch each), same
  * network and batch, measured in alternating slices so that a busy machine hurts both alike.
+ * During the one-core slices the whole process (V8's helper threads too) is pinned to one CPU
+ * where the system allows it, so that the baseline really has one core.
  * @example (await benchDataParallel({ seconds: 12 })).speedup // e.g. 1.8
  */
 export async function benchDataParallel(options: { seconds?: number; batch?: number } = {}): Promise<DataParallelBench> {
@@ -224,6 +229,8 @@ export async function benchDataParallel(options: { seconds?: number; batch?: num
   const one = new SequenceNetwork(benchSpec());
   const pair = new SequenceNetwork(benchSpec());
   const dp = new DataParallel(pair, { backend });
+  const cpus = allowedCpus();
+  const oneCorePinned = !!cpus && cpus.length >= 2 && pinProcess(cpus);
   try {
     await dp.ready();
     one.trainStep(b);
@@ -232,11 +239,13 @@ export async function benchDataParallel(options: { seconds?: number; batch?: num
     const cpuMs = (since: NodeJS.CpuUsage) => { const d = process.threadCpuUsage(since); return (d.user + d.system) / 1000; };
     const workerStart = dp.workerCpuMs;
     for (let r = 0; r < rounds; r++) {
+      if (oneCorePinned) pinProcess([cpus![0]]);
       let t0 = performance.now();
       let c0 = process.threadCpuUsage();
       do { one.trainStep(b); oneSteps++; } while (performance.now() - t0 < slice * 1000);
       oneTime += performance.now() - t0;
       oneCpu += cpuMs(c0);
+      if (oneCorePinned) pinProcess(cpus!);
       t0 = performance.now();
       c0 = process.threadCpuUsage();
       do { await dp.step(b); twoSteps++; } while (performance.now() - t0 < slice * 1000);
@@ -246,8 +255,9 @@ export async function benchDataParallel(options: { seconds?: number; batch?: num
     const oneCore = (oneSteps * batch) / (oneTime / 1000);
     const twoCores = (twoSteps * batch) / (twoTime / 1000);
     const busiest = Math.max(mainCpu, dp.workerCpuMs - workerStart) / twoSteps;
-    return { backend, batch, oneCore, twoCores, speedup: twoCores / oneCore, cpuSpeedup: oneCpu / oneSteps / busiest };
+    return { backend, batch, oneCore, twoCores, speedup: twoCores / oneCore, cpuSpeedup: oneCpu / oneSteps / busiest, oneCorePinned };
   } finally {
+    if (oneCorePinned) pinProcess(cpus!);
     await dp.close();
     one.dispose();
     pair.dispose();

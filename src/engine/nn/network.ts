@@ -273,8 +273,9 @@ export class SequenceNetwork {
    * `variables()`), with the per-head NLL sums, correct counts and counts. With scale_k =
    * 1 / (positions of head k in the WHOLE batch), the gradients of the parts of a batch add up
    * to the gradient of the whole: that is what the data-parallel step (parallel.ts) relies on.
+   * `into` (one array per variable, of its size): written there instead of new arrays.
    */
-  gradients(b: Batch, scales: number[]): GradientResult {
+  gradients(b: Batch, scales: number[], into?: Float32Array[]): GradientResult {
     this.checkBatch(b);
     let counts: number[] = [];
     let correct: number[] = [];
@@ -291,7 +292,12 @@ export class SequenceNetwork {
         return tf.sum(tf.mul(sums, tf.tensor1d(scales))) as tf.Scalar;
       }, this.variables());
       value.dispose();
-      grads = this.variables().map((v) => readFloats(named[v.name]).slice());
+      grads = this.variables().map((v, i) => {
+        const g = readFloats(named[v.name]);
+        if (!into) return g.slice();
+        into[i].set(g);
+        return into[i];
+      });
     });
     return { grads, nll, correct, count: counts };
   }

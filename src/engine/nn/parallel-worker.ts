@@ -2,28 +2,37 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend, type BackendName } from './backend.ts';
 import { SequenceNetwork } from './network.ts';
-import type { ReplicaMessage, ReplicaReply } from './parallel.ts';
+import { GradientSlots, variableSizes, type ReplicaMessage, type ReplicaReply } from './parallel.ts';
 
 const port = parentPort!;
 let net: SequenceNetwork | undefined;
+let slots: GradientSlots | undefined;
+let sum: Float32Array[] = [];
 let lastCpu = process.threadCpuUsage();
-const post = (r: ReplicaReply, transfer: ArrayBuffer[] = []) => port.postMessage(r, transfer);
+const post = (r: ReplicaReply) => port.postMessage(r);
 
 async function handle(m: ReplicaMessage): Promise<void> {
   if (m.type === 'init') {
     await initBackend(m.backend === 'cpu' || m.backend === 'wasm' ? (m.backend as BackendName) : undefined);
     net = new SequenceNetwork(m.spec, { learningRate: m.learningRate, clipNorm: m.clipNorm });
     net.setWeights(m.weights);
+    const sizes = variableSizes(net);
+    slots = new GradientSlots(sizes, m.shared);
+    sum = sizes.map((n) => new Float32Array(n));
     return post({ type: 'ready' });
   }
-  if (!net) throw new Error('the training worker was not initialised');
+  if (!net || !slots) throw new Error('the training worker was not initialised');
   if (m.type === 'gradients') {
-    const result = net.gradients(m.batch, m.scales);
+    const { nll, correct, count } = net.gradients(m.batch, m.scales, slots.theirs);
+    slots.release();
     const used = process.threadCpuUsage(lastCpu);
     lastCpu = process.threadCpuUsage();
-    return post({ type: 'gradients', result, cpuMs: (used.user + used.system) / 1000 }, result.grads.map((g) => g.buffer as ArrayBuffer));
+    return post({ type: 'gradients', nll, correct, count, cpuMs: (used.user + used.system) / 1000 });
   }
-  if (m.type === 'apply') return net.applyGradients(m.grads);
+  if (m.type === 'apply') {
+    slots.acquire();
+    return net.applyGradients(m.alone ? slots.mine[m.slot] : slots.sum(m.slot, sum));
+  }
   net.setWeights(m.weights);
 }
 
