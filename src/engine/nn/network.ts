@@ -3,8 +3,8 @@
  * dense features) concatenated, a fused LSTM stack (lstm.ts), optional bidirectional or
  * attention variants, and one dense softmax head per output. Training and evaluation score the
  * heads with the fused softmax cross-entropy of heads.ts (predictLogits uses plain tf ops).
- * Trained with Adam and global-norm gradient clipping; every tensor made in a step is disposed
- * (tf.tidy).
+ * Trained with Adam (tf.train.adam's update, computed on plain arrays: see `Adam`) and global-norm
+ * gradient clipping; every tensor made in a step is disposed (tf.tidy).
  *
  * Variants:
  * - bidirectional: a forward and a backward stack read the window; the heads read
@@ -20,7 +20,7 @@ import { LstmStack } from './lstm.ts';
 import { FusedHeads } from './heads.ts';
 import { MixtapeError } from '../errors.ts';
 import { inputWidth, validateSpec, type NamedWeight, type NetSpec } from './spec.ts';
-import { readFloats } from './tensor-io.ts';
+import { copiesOnWrite, readFloats } from './tensor-io.ts';
 
 export { inputWidth, validateSpec, type InputSpec, type NamedWeight, type NetSpec } from './spec.ts';
 
@@ -72,6 +72,58 @@ function embed(table: tf.Variable, tokens: Int32Array, size: number, dim: number
 let nextNetId = 0;
 
 /**
+ * Adam as tf.train.adam(lr) computes it (beta1 0.9, beta2 0.999, epsilon the backend's; bias
+ * corrected: w -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + epsilon)), in one pass
+ * per variable over plain arrays. Why: tf's optimizer runs about a dozen ops per variable, ~10 ms
+ * a step on wasm, and a data-parallel step pays it on both threads.
+ */
+class Adam {
+  static readonly beta1 = 0.9;
+  static readonly beta2 = 0.999;
+  #m: Float32Array[];
+  #v: Float32Array[];
+  #w: Float32Array[];
+  #acc1 = Adam.beta1;
+  #acc2 = Adam.beta2;
+  #epsilon = tf.backend().epsilon();
+  readonly learningRate: number;
+
+  constructor(sizes: number[], learningRate: number) {
+    this.learningRate = learningRate;
+    this.#m = sizes.map((n) => new Float32Array(n));
+    this.#v = sizes.map((n) => new Float32Array(n));
+    this.#w = sizes.map((n) => new Float32Array(n));
+  }
+
+  /** One step of every variable with its gradient times `scale`. */
+  apply(vars: tf.Variable[], grads: Float32Array[], scale: number): void {
+    const { beta1: b1, beta2: b2 } = Adam;
+    const c1 = 1 - this.#acc1;
+    const c2 = 1 - this.#acc2;
+    const lr = this.learningRate;
+    const eps = this.#epsilon;
+    // cpu keeps the array a tensor is made from: a fresh one there, one reused array on wasm
+    const reuse = copiesOnWrite();
+    vars.forEach((variable, i) => {
+      const g = grads[i];
+      const m = this.#m[i];
+      const v = this.#v[i];
+      const w = reuse ? this.#w[i] : new Float32Array(g.length);
+      w.set(readFloats(variable));
+      for (let j = 0; j < w.length; j++) {
+        const gj = g[j] * scale;
+        const mj = (m[j] = m[j] * b1 + gj * (1 - b1));
+        const vj = (v[j] = v[j] * b2 + gj * gj * (1 - b2));
+        w[j] -= (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps);
+      }
+      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape)));
+    });
+    this.#acc1 *= b1;
+    this.#acc2 *= b2;
+  }
+}
+
+/**
  * A trainable sequence network.
  * @example const net = new SequenceNetwork({ inputs: [{ kind: 'onehot', size: 64 }], hidden: [128, 128], dropout: 0.1, heads: [64] });
  */
@@ -84,7 +136,7 @@ export class SequenceNetwork {
   readonly heads: { kernel: tf.Variable; bias: tf.Variable }[];
   readonly clipNorm: number;
   readonly learningRate: number;
-  private optimizer: tf.Optimizer;
+  private optimizer: Adam;
   private id = nextNetId++;
   private fused = new FusedHeads();
 
@@ -93,7 +145,6 @@ export class SequenceNetwork {
     this.spec = structuredClone(spec);
     this.clipNorm = options.clipNorm ?? 5;
     this.learningRate = options.learningRate ?? 1e-3;
-    this.optimizer = tf.train.adam(this.learningRate);
     const name = (s: string) => `net${this.id}_${s}`;
     this.embeddings = spec.inputs.map((s, k) => (s.kind === 'embedding' ? tf.variable(tf.randomUniform([s.size, s.dim], -0.05, 0.05), true, name(`emb${k}`)) : undefined));
     const width = inputWidth(spec.inputs);
@@ -109,6 +160,7 @@ export class SequenceNetwork {
         bias: tf.variable(tf.zeros([v]), true, name(`head${k}_bias`)),
       };
     });
+    this.optimizer = new Adam(this.variables().map((v) => v.size), this.learningRate);
   }
 
   /** Width of the vector the heads read. */
@@ -162,10 +214,9 @@ export class SequenceNetwork {
     });
   }
 
-  /** Frees every variable and the optimizer state. */
+  /** Frees every variable (the optimizer state is plain arrays). */
   dispose(): void {
     for (const v of this.variables()) v.dispose();
-    this.optimizer.dispose();
   }
 
   /** Checks a batch against the spec. */
@@ -308,15 +359,7 @@ export class SequenceNetwork {
     for (const g of grads) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
     const norm = Math.sqrt(sq);
     const scale = Number.isFinite(norm) && norm > this.clipNorm ? this.clipNorm / norm : 1;
-    const vars = this.variables();
-    tf.tidy(() => {
-      const map: tf.NamedTensorMap = {};
-      vars.forEach((v, i) => {
-        const g = tf.tensor(grads[i], v.shape);
-        map[v.name] = scale === 1 ? g : tf.mul(g, scale);
-      });
-      this.optimizer.applyGradients(map);
-    });
+    this.optimizer.apply(this.variables(), grads, scale);
   }
 
   /** One Adam step on a batch; returns the mean loss and accuracy per head. */
