@@ -8,14 +8,14 @@ type Scenario = (typeof SCENARIOS)[number];
 const command: Command = {
   name: 'loadtest',
   summary: 'Load and fault test against a local fake Discord: 1 gateway + N workers on Redis and PostgreSQL, many members sending /compose at once. Prints acknowledgements within 3 s, answers, p50/p95 time to result, compositions per minute, lost and duplicated answers, per scenario.',
-  usage: 'loadtest [--members 40] [--per-member 3] [--bars 8] [--workers 2] [--scenarios steady,kill-worker,restart-gateway,one-worker]',
+  usage: 'loadtest [--members 40] [--per-member 3] [--bars 8] [--workers 2] [--spread 30] [--scenarios steady,kill-worker,restart-gateway,one-worker]',
   options: {
     members: { type: 'string', description: 'members sending /compose', default: '40' },
     'per-member': { type: 'string', description: '/compose per member', default: '3' },
     bars: { type: 'string', description: 'bars per piece', default: '8' },
     workers: { type: 'string', description: 'worker processes', default: '2' },
     concurrency: { type: 'string', description: 'jobs at once per worker', default: '2' },
-    spread: { type: 'string', description: 'seconds over which the requests are sent', default: '5' },
+    spread: { type: 'string', description: 'seconds over which the requests are sent', default: '30' },
     timeout: { type: 'string', description: 'seconds to wait for answers after the last request', default: '240' },
     scenarios: { type: 'string', description: `comma-separated: ${SCENARIOS.join(', ')}`, default: 'steady,kill-worker,restart-gateway,one-worker' },
     redis: { type: 'string', description: 'Redis URL', default: 'REDIS_URL or redis://127.0.0.1:6379' },
@@ -31,7 +31,7 @@ const command: Command = {
       bars: num(values, 'bars', 8, 1, 64, true),
       workers: num(values, 'workers', 2, 1, 16, true),
       workerConcurrency: num(values, 'concurrency', 2, 1, 64, true),
-      spreadMs: num(values, 'spread', 5, 0, 600) * 1000,
+      spreadMs: num(values, 'spread', 30, 0, 600) * 1000,
       timeoutMs: num(values, 'timeout', 240, 5, 3600) * 1000,
       redisUrl: str(values, 'redis') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       postgresUrl: str(values, 'postgres') ?? 'postgresql://postgres@127.0.0.1:5432/test',
@@ -41,7 +41,8 @@ const command: Command = {
     for (const s of scenarios as Scenario[]) {
       console.log(`scenario ${s}…`);
       const o = { ...base };
-      if (s === 'kill-worker') Object.assign(o, { killWorkerAtMs: base.spreadMs + 3000 });
+      // Mid-run: the worker dies while members are still sending and it holds jobs.
+      if (s === 'kill-worker') Object.assign(o, { killWorkerAtMs: base.spreadMs / 2 + 3000 });
       if (s === 'restart-gateway') Object.assign(o, { restartGatewayAtMs: base.spreadMs + 2000 });
       if (s === 'one-worker') Object.assign(o, { workers: 1 });
       results[s] = await runLoadtest(o);
