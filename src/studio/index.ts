@@ -7,6 +7,7 @@ import { genreKeys, genres } from '../engine/genres/index.ts';
 import { writeMidi } from '../engine/midi.ts';
 import { resolveModel } from '../engine/models/model.ts';
 import { applyVoicing, getRenderer, instrumentNames, pianoRoll, renderPcmStream as streamPcm, renderScore } from '../render/index.ts';
+import { benchPiece } from '../render/bench.ts';
 import type { Score } from '../engine/score.ts';
 import { durationSeconds } from '../engine/score.ts';
 import type { ComposeRequest, ComposeResult, ProgressFn } from './types.ts';
@@ -137,7 +138,13 @@ export async function warmUp(soundfont?: string): Promise<{ models: string[]; fa
     generator
       ? generator.warm().then((loaded) => models.push(...loaded), () => failed.push('generation worker'))
       : Promise.all(genreKeys().map((g) => resolveModel(g).then(() => models.push(g), () => failed.push(g)))),
-    getRenderer(soundfont).ready().catch(() => failed.push('soundfont')),
+    // As soon as the font is in, two bars go through synthesis, loudness and both encoders while
+    // the models still load: the synth's WebAssembly is compiled to its fast tier and idle
+    // encoders are waiting before the first member asks (it does not wait for the models).
+    getRenderer(soundfont).ready().then(
+      () => (composedOnce ? undefined : renderScore(benchPiece(2), { formats: ['ogg', 'mp3'], soundfont }).catch(() => failed.push('warm-up render'))),
+      () => failed.push('soundfont'),
+    ),
   ]);
   // One tiny piece through every stage (generation, synthesis, loudness, both encoders) so the
   // first member's /compose meets warm code and a warm ffmpeg, not a cold start.
