@@ -24,7 +24,8 @@ export interface ComposeBench {
  * @example (await benchCompose({ genre: 'celtic', bars: 16, runs: 7 })).medianMs
  */
 export async function benchCompose(options: { genre?: string; bars?: number; runs?: number; formats?: AudioFormat[] } = {}): Promise<ComposeBench> {
-  const { composeTrack } = await import('../studio/index.ts');
+  const { composeTrack, keepEncodersWarm } = await import('../studio/index.ts');
+  keepEncodersWarm(); // as the bot and the workers compose
   const genre = options.genre ?? 'celtic';
   const bars = options.bars ?? 16;
   const runs = options.runs ?? 7;

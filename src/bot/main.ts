@@ -82,6 +82,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
     // Networks compose in a worker thread: the gateway heartbeat, voice and other members'
     // clicks are never held up by a generation (a gateway-only process still composes the radio).
     studioModule.useGenerationWorker();
+    studioModule.keepEncodersWarm();
     if (role === 'all') {
       // Models and the SoundFont load in the background: the bot answers meanwhile.
       void studioModule.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));

@@ -166,8 +166,19 @@ interface FfmpegRun {
  */
 const standby = new Map<string, { child: ChildProcess; run: FfmpegRun }>();
 
-/** Whether idle encoders are kept (MIXTAPE_ENCODER_STANDBY=0 turns them off). */
-const standbyEnabled = () => process.env.MIXTAPE_ENCODER_STANDBY !== '0';
+let standbyWanted = false;
+
+/**
+ * Long-running processes (the bot, a worker, the bench) keep one idle encoder per setting from
+ * now on; one-shot commands do not (they would only leave processes to exit). MIXTAPE_ENCODER_STANDBY=0
+ * turns it off everywhere. @example keepEncodersWarm()
+ */
+export function keepEncodersWarm(on = true): void {
+  standbyWanted = on;
+  if (!on) stopIdleEncoders();
+}
+
+const standbyEnabled = () => standbyWanted && process.env.MIXTAPE_ENCODER_STANDBY !== '0';
 
 /** An ffmpeg for these settings: the idle one when it is still alive, else a new one; an idle successor follows. */
 function takeFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: number }, codec: string[]): FfmpegRun {
@@ -205,10 +216,12 @@ function setRef(child: ChildProcess, on: boolean): void {
   }
 }
 
-/** Stops the idle encoders (a test or a process that wants no children left). */
-export function stopIdleEncoders(): void {
+/** Stops the idle encoders (a test or a process that wants no children left); returns how many there were. */
+export function stopIdleEncoders(): number {
+  const n = standby.size;
   for (const { run } of standby.values()) run.abort();
   standby.clear();
+  return n;
 }
 
 /** Starts ffmpeg reading raw PCM on stdin; `write` sends the samples and resolves with stdout. */

@@ -16,7 +16,7 @@ import { applyInstrument, applyVoicing } from './voicing.ts';
 
 export { Renderer, getRenderer, closeRenderers, type RenderedAudio } from './renderer.ts';
 export type { RenderOptions } from './synth-protocol.ts';
-export { encode, findFfmpeg, stopIdleEncoders, DEFAULT_MAX_BYTES, type EncodeFormat } from './ffmpeg.ts';
+export { encode, findFfmpeg, keepEncodersWarm, stopIdleEncoders, DEFAULT_MAX_BYTES, type EncodeFormat } from './ffmpeg.ts';
 export { pianoRoll } from './pianoroll.ts';
 export { integratedLoudness, truePeak, normalizeLoudness, TARGET_LUFS, CEILING_DBTP } from './loudness.ts';
 export { opusStream, opusPackets, encodeOpusPackets } from './opus.ts';

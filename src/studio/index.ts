@@ -16,6 +16,7 @@ import type { ComposeExtras } from './generate-score.ts';
 import { Generator } from './generator.ts';
 
 export { trainPersonal } from './train.ts';
+export { keepEncodersWarm } from '../render/index.ts';
 import { recordMixtape as recordPieces, type RecordPiece, type RecordOptions, type Recording } from './record.ts';
 export { MAX_RECORD_PIECES, type RecordPiece, type Recording, type RecordOptions } from './record.ts';
 export { remixTrack, REMIX_EFFECTS, REMIX_DESCRIPTIONS, type RemixRequest, type RemixEffect } from './remix.ts';

@@ -38,6 +38,7 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     const store = await openStore({ databaseUrl: config.databaseUrl });
     const studio = await import('../studio/index.ts');
     studio.useGenerationWorker();
+    studio.keepEncodersWarm();
     void studio.warmUp(config.soundfont).then((w) => log.info(w, 'studio warmed up'));
     const metrics = new Metrics();
     const limits = { ...DEFAULT_LIMITS, maxMidiBytes: config.limits.maxAttachmentBytes };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseBitrate, encode, findFfmpeg } from '../../src/render/ffmpeg.ts';
+import { chooseBitrate, encode, findFfmpeg, keepEncodersWarm, stopIdleEncoders } from '../../src/render/ffmpeg.ts';
 import { encodeWavWithin, wavBytes } from '../../src/render/wav.ts';
 import { toS16Interleaved, downsample } from '../../src/render/pcm.ts';
 import { writeAllOrNothing, writeFileAtomic } from '../../src/render/files.ts';
@@ -87,4 +87,25 @@ test('writes are atomic: a failed batch leaves no files and no temp files', asyn
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('kept warm, each format has one idle ffmpeg after an encode; encodes after those were stopped, and after idle ones were used, come back whole', async () => {
+  keepEncodersWarm();
+  try {
+    const first = sine(2);
+    await Promise.all([encode(first, 'ogg'), encode(first, 'mp3')]);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(stopIdleEncoders(), 2, 'one idle encoder per format'); // and they were killed: the next must start its own
+    for (const seconds of [1, 3]) {
+      const pcm = sine(seconds, 330);
+      const [ogg, mp3] = await Promise.all([encode(pcm, 'ogg'), encode(pcm, 'mp3')]);
+      for (const bytes of [ogg, mp3]) {
+        const back = decodeWithFfmpeg(bytes);
+        assert.ok(Math.abs(back.length / 48000 - seconds) < 0.1, `${seconds} s came back as ${back.length / 48000} s`);
+      }
+    }
+  } finally {
+    keepEncodersWarm(false);
+  }
+  assert.equal(stopIdleEncoders(), 0, 'turned off: nothing left idle');
 });
