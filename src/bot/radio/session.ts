@@ -4,7 +4,6 @@
  * one endless voice stream. A piece is made while the one before plays; each is saved as a
  * track and announced with its buttons when it starts.
  */
-import { StreamType, createAudioResource } from '@discordjs/voice';
 import type { SendableChannels } from 'discord.js';
 import { MixtapeError } from '../../engine/errors.ts';
 import { readMidi, writeMidi } from '../../engine/midi.ts';
@@ -21,11 +20,8 @@ import { isOggOpus } from '../voice/loader.ts';
 import { RadioStream } from './stream.ts';
 
 const RATE = 48000;
-/**
- * Lets the voice timer run between steps: it sends a packet every 20 ms from this thread, so
- * the radio's own work is cut into short slices.
- */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Frames (samples per channel) in one 20 ms voice packet. */
+const FRAME = 960;
 /** Bars of a piece's ending the next one continues from. */
 export const PRIMER_BARS = 2;
 /** Seconds over which one piece fades into the next. */
@@ -106,11 +102,7 @@ export class RadioSession {
     if (this.closed) throw new MixtapeError('UNAVAILABLE', 'The radio stopped before it began.');
     this.queue(first);
     this.deps.player.onClosed(() => this.close());
-    this.deps.player.playLive(
-      createAudioResource(this.stream, { inputType: StreamType.Raw }),
-      { trackId: '', title: first.result.title, requestedBy: this.deps.starter.id },
-      () => this.stream.skipCurrent(),
-    );
+    this.deps.player.playLive(this.stream, { trackId: '', title: first.result.title, requestedBy: this.deps.starter.id });
     return first.result.title;
   }
 
@@ -195,10 +187,8 @@ export class RadioSession {
   }
 
   private async compose(previous: Piece | null): Promise<Piece> {
-    await breathe(); // called from the stream's read: return to the voice timer first
     const s = this.settings;
     const primer = previous ? scoreTail(readMidi(previous.result.midi), PRIMER_BARS) : null;
-    await breathe();
     const result = await this.deps.ctx.studio.composeTrack({
       genre: s.genre,
       bars: s.bars,
@@ -210,14 +200,15 @@ export class RadioSession {
       formats: ['ogg'],
     });
     if (!result.pcm?.length) throw new MixtapeError('UNAVAILABLE', 'the piece has no audio');
-    await breathe();
     const score = readMidi(result.midi);
     const end = musicalEndSeconds(score);
     // The primer's bars are the previous piece's ending, already heard: start after them.
     const from = primer ? beatToSeconds(score, primer.lengthBeats) : 0;
-    const body = slicePcm(result.pcm, RATE, from, end);
-    const tail = slicePcm(result.pcm, RATE, end, end + TRANSITION_SECONDS);
-    await breathe();
+    // The new bars to a whole 20 ms frame (the tail starts there), so pieces join without a gap.
+    const a = Math.round(from * RATE);
+    const b = a + Math.ceil((Math.round(end * RATE) - a) / FRAME) * FRAME;
+    const body = slicePcm(result.pcm, RATE, a / RATE, b / RATE);
+    const tail = slicePcm(result.pcm, RATE, b / RATE, b / RATE + TRANSITION_SECONDS);
     // The transition: the previous piece's last notes ring out, fading, under the new bars.
     const joined = previous?.tail.length ? mixTailInto(body, previous.tail) : body;
     return { result, settings: { ...s }, pcm: joined, tail, continued: Boolean(previous) };
@@ -229,7 +220,6 @@ export class RadioSession {
     const r = piece.result;
     player.setCurrent({ trackId: '', title: r.title, requestedBy: starter.id });
     try {
-      await breathe();
       await ensureMember(ctx.store, starter.id, starter.name, guildId);
       const track = await ctx.store.createTrack({
         guildId, authorId: starter.id, title: r.title, genre: r.genre, bars: r.bars, tempo: r.tempo, seed: r.seed,
@@ -245,7 +235,6 @@ export class RadioSession {
       // Like any track: its Ogg/Opus kept so every process can play it again without rendering.
       const ogg = r.audio.find((a) => a.format === 'ogg' && isOggOpus(a.bytes))?.bytes;
       if (ogg) await ctx.store.setTrackAudio(track.id, ogg);
-      await breathe();
       const message = trackMessage(track, r, { up: 0, down: 0, score: 0 }, ctx.webUrl);
       const sent = await channel.send({ ...message, content: `📻 Now playing on the radio in <#${player.channelId}>` });
       await ctx.store.setTrackMessage(track.id, sent.channelId, sent.id);

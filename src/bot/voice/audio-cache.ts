@@ -3,10 +3,14 @@
  * Least recently used entries go first once the byte budget is spent.
  */
 
-/** Playable audio of a track: raw PCM (48 kHz stereo s16) and/or an Ogg/Opus file. */
+/**
+ * Playable audio of a track: raw PCM (48 kHz stereo s16) and/or an Ogg/Opus file, or (from
+ * the loader only, never cached) PCM chunks still being rendered.
+ */
 export interface TrackAudio {
   pcm?: Int16Array;
   ogg?: Uint8Array;
+  stream?: AsyncIterable<Int16Array>;
 }
 
 const sizeOf = (a: TrackAudio): number => (a.pcm?.byteLength ?? 0) + (a.ogg?.byteLength ?? 0);
