@@ -2,17 +2,18 @@
  * A fake Discord voice server: voice gateway v8 over wss (self-signed certificate made at
  * test time) and a UDP endpoint. It speaks the flow without DAVE (dave_protocol_version 0),
  * decrypts aead_aes256_gcm_rtpsize RTP packets and decodes the Opus to PCM so a test can
- * check what the bot played.
+ * check what the bot played. The UDP side runs in its own thread (voice-udp.ts), which stamps
+ * each packet's arrival.
  */
 import { createServer, type Server } from 'node:https';
-import { createSocket, type Socket } from 'node:dgram';
-import { createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import OpusScript from 'opusscript';
+import type { UdpCommand, UdpEvent } from './voice-udp.ts';
 
 export interface TlsPair {
   key: string;
@@ -49,7 +50,10 @@ export interface VoiceSession {
   packets: number;
   /** Packets that failed to decrypt. */
   badPackets: number;
-  /** When each packet arrived (performance.now(), ms): gaps in playback show here. */
+  /**
+   * When each packet arrived (ms on this thread's performance.now() scale), stamped by the UDP
+   * thread as it arrived: gaps in playback show here, and only those.
+   */
   arrivals: number[];
   /** Decoded audio: 48 kHz stereo interleaved s16. */
   pcm: Int16Array[];
@@ -75,8 +79,8 @@ export class FakeVoiceServer {
   readonly tls: TlsPair;
   private https: Server;
   private wss: WebSocketServer;
-  private udp: Socket;
-  private opus = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
+  private udp: Worker;
+  private listening: Promise<number>;
   private bySsrc = new Map<number, VoiceSession>();
   private nextSsrc = 1000;
   private listeners = new Set<() => void>();
@@ -88,16 +92,18 @@ export class FakeVoiceServer {
     this.https = createServer({ key: tls.key, cert: tls.cert });
     this.wss = new WebSocketServer({ server: this.https });
     this.wss.on('connection', (ws) => this.onConnection(ws));
-    this.udp = createSocket('udp4');
-    this.udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo.address, rinfo.port));
+    this.udp = new Worker(new URL('./voice-udp.ts', import.meta.url));
+    this.listening = new Promise<number>((resolve, reject) => {
+      this.udp.on('message', (e: UdpEvent) => { if (e.type === 'packet') this.onPacket(e); else resolve(e.port); });
+      this.udp.once('error', reject);
+    });
   }
 
   /** Listen on random ports of 127.0.0.1. */
   async start(): Promise<void> {
     await new Promise<void>((r) => this.https.listen(0, '127.0.0.1', r));
     this.wsPort = (this.https.address() as { port: number }).port;
-    await new Promise<void>((r) => this.udp.bind(0, '127.0.0.1', r));
-    this.udpPort = this.udp.address().port;
+    this.udpPort = await this.listening;
   }
 
   /** The endpoint string for VOICE_SERVER_UPDATE. */
@@ -116,8 +122,14 @@ export class FakeVoiceServer {
     this.wss.close();
     await new Promise<void>((r) => this.https.close(() => r()));
     this.https.closeAllConnections?.();
-    this.udp.close();
-    this.opus.delete();
+    const exited = new Promise((r) => this.udp.once('exit', r));
+    this.command({ type: 'stop' });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+    await this.udp.terminate();
+  }
+
+  private command(c: UdpCommand): void {
+    this.udp.postMessage(c);
   }
 
   private changed(): void {
@@ -146,6 +158,7 @@ export class FakeVoiceServer {
       } else if (msg.op === OP.SELECT_PROTOCOL && session) {
         session.mode = msg.d.data.mode;
         session.secretKey = randomBytes(32);
+        this.command({ type: 'key', ssrc: session.ssrc, key: new Uint8Array(session.secretKey) });
         send(OP.SESSION_DESCRIPTION, { mode: session.mode, secret_key: [...session.secretKey], dave_protocol_version: 0 });
       } else if (msg.op === OP.SPEAKING && session) {
         session.speaking.push(Boolean(msg.d.speaking));
@@ -154,56 +167,15 @@ export class FakeVoiceServer {
     });
   }
 
-  private onUdp(msg: Buffer, address: string, port: number): void {
-    if (msg.length === 74 && msg.readUInt16BE(0) === 1) {
-      // IP discovery: answer with the address and port we saw.
-      const reply = Buffer.alloc(74);
-      reply.writeUInt16BE(2, 0);
-      reply.writeUInt16BE(70, 2);
-      reply.writeUInt32BE(msg.readUInt32BE(4), 4);
-      reply.write(address, 8, 'utf8');
-      reply.writeUInt16BE(port, 72);
-      this.udp.send(reply, port, address);
-      return;
-    }
-    if (msg.length < 12 + 16 + 4 || (msg[0] & 0xc0) !== 0x80) return; // keep-alives and noise
-    const session = this.bySsrc.get(msg.readUInt32BE(8));
-    if (!session?.secretKey) return;
+  private onPacket(e: Extract<UdpEvent, { type: 'packet' }>): void {
+    const session = this.bySsrc.get(e.ssrc);
+    if (!session) return;
     session.packets++;
-    session.arrivals.push(performance.now());
-    const opus = decryptRtpSize(msg, session.secretKey);
-    if (!opus) {
-      session.badPackets++;
-    } else {
-      const decoded = this.opus.decode(opus);
-      session.pcm.push(new Int16Array(decoded.buffer, decoded.byteOffset, decoded.length / 2).slice());
-    }
+    session.arrivals.push(e.at - performance.timeOrigin);
+    if (e.pcm) session.pcm.push(e.pcm);
+    else session.badPackets++;
     this.changed();
   }
 }
 
-/** Decrypts one aead_aes256_gcm_rtpsize packet: header(AAD) | ciphertext | tag(16) | nonce(4). */
-export function decryptRtpSize(packet: Buffer, key: Buffer): Buffer | null {
-  const hasExtension = (packet[0] & 0x10) !== 0;
-  const csrc = packet[0] & 0x0f;
-  // In rtpsize modes the fixed header, CSRCs and the 4-byte extension header are unencrypted.
-  const headerLen = 12 + csrc * 4 + (hasExtension ? 4 : 0);
-  const aad = packet.subarray(0, headerLen);
-  const nonce = Buffer.alloc(12);
-  packet.copy(nonce, 0, packet.length - 4);
-  const tag = packet.subarray(packet.length - 20, packet.length - 4);
-  const body = packet.subarray(headerLen, packet.length - 20);
-  try {
-    const d = createDecipheriv('aes-256-gcm', key, nonce);
-    d.setAAD(aad);
-    d.setAuthTag(tag);
-    let plain = Buffer.concat([d.update(body), d.final()]);
-    if (hasExtension) {
-      const extWords = packet.readUInt16BE(12 + csrc * 4 + 2);
-      plain = plain.subarray(extWords * 4);
-    }
-    return plain;
-  } catch {
-    return null;
-  }
-}
+export { decryptRtpSize } from './voice-crypto.ts';

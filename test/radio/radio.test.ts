@@ -17,6 +17,8 @@ const BARS = Number(process.env.RADIO_TEST_BARS ?? 2);
 /** Seconds of new music per piece at the test studio's 120 bpm. */
 const PIECE_SECONDS = BARS * 2;
 const MIN_PIECES = Math.max(2, Math.floor(SECONDS / PIECE_SECONDS) - 1);
+/** How long the test holds up the main thread in the middle of the radio. */
+const STALL_MS = 400;
 
 let h: Harness;
 let studio: RadioStudio;
@@ -44,7 +46,7 @@ test('/radio start needs a voice channel; steering needs a radio', async () => {
   assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.carol, 'radio start', { genre: 'polka' })), /Unknown genre/);
 });
 
-test(`/radio plays ${SECONDS} s without a gap over 200 ms across at least ${MIN_PIECES} pieces, steers, and stops when the channel empties`, { timeout: (SECONDS + 60) * 1000 }, async () => {
+test(`/radio plays ${SECONDS} s without a gap over 200 ms (the main thread stalled ${STALL_MS} ms) across at least ${MIN_PIECES} pieces, steers, and stops when the channel empties`, { timeout: (SECONDS + 60) * 1000 }, async () => {
   h.fake.gatewayOps.length = 0;
   // A bot that has been up a while: the vote path's database queries are prepared (their
   // first run compiles them, a one-off pause of the whole process on a busy machine).
@@ -68,7 +70,12 @@ test(`/radio plays ${SECONDS} s without a gap over 200 ms across at least ${MIN_
   assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.carol, 'radio steer', { tempo: 100 })), /Join <#/);
   assert.match(await ephemeralAnswer(h.fake, h.fake.slash(h.users.alice, 'radio start', { genre: 'jazz' })), /already on/);
 
-  await sleep((SECONDS * 1000) / 2);
+  await sleep((SECONDS * 1000) / 4);
+  // The bot's main thread is held up for 400 ms (as a big picture, a long garbage collection or
+  // a starved process would): voice runs in its own thread and must not notice.
+  const blocked = performance.now();
+  while (performance.now() - blocked < STALL_MS) { /* busy */ }
+  await sleep((SECONDS * 1000) / 4);
   const steer = await replyText(h.fake, h.fake.slash(h.users.bob, 'radio steer', { tempo: 150, temperature: 1.2 }), (t) => t.includes('Steered'));
   assert.match(steer, /temperature 1\.20 · 150 bpm/);
   // 👎 on the piece on air: the next pieces get hotter.
@@ -99,11 +106,10 @@ test(`/radio plays ${SECONDS} s without a gap over 200 ms across at least ${MIN_
   assert.equal(session.badPackets, 0);
   // The stream never ran dry: every piece was ready before the one before it ended.
   assert.equal(radio.stream.underrunMs, 0, 'ms of silence waiting for a piece');
-  // No gap over 200 ms. The fake, the test and the bot share one process here: when the
-  // machine starves that process (the event loop itself was late), the gap can be no shorter
-  // than that stall, so the bound grows by the stall measured; on a quiet machine it is 200 ms.
-  const bound = Math.max(200, loop.max / 1e6 + 50);
-  assert.ok(gap <= bound, `longest gap between packets ${gap.toFixed(1)} ms (bound ${bound.toFixed(0)} ms)`);
+  // No gap over 200 ms, though the main thread (bot, fake and test share it) stalled for longer:
+  // packets are sent from the bot's voice thread and stamped on arrival by the fake's UDP thread.
+  assert.ok(loop.max / 1e6 >= STALL_MS, 'the main thread did stall');
+  assert.ok(gap <= 200, `longest gap between packets ${gap.toFixed(1)} ms`);
   assert.ok(audioSeconds >= SECONDS * 0.9, `${audioSeconds.toFixed(1)} s of audio`);
 
   // Different pieces, heard: runs of distinct tones in the decoded audio.

@@ -46,7 +46,7 @@ interface Packet {
 export interface FeedOptions {
   live: boolean;
   bitrate?: number;
-  /** A segment's first packet was handed to the player. */
+  /** A segment's first packet was handed to the player (into its one-packet buffer: 20 ms before it is sent). */
   onStart?: (segment: number) => void;
   /** The live feed sent silence for want of audio (total ms so far). */
   onUnderrun?: (totalMs: number) => void;
