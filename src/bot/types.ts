@@ -41,6 +41,8 @@ export interface Studio {
   remixTrack?(req: RemixRequest, onProgress?: (p: StudioProgress) => void): Promise<ComposeResult>;
   /** Optional: stored MIDI -> 48 kHz stereo s16 PCM, for voice when the audio is no longer cached. */
   renderPcm?(midi: Uint8Array, opts: { instrument?: string; tempo?: number }): Promise<Int16Array>;
+  /** Optional: the same as chunks while it is synthesised, so voice starts after the first seconds (preferred to renderPcm). */
+  renderPcmStream?(midi: Uint8Array, opts: { instrument?: string }): AsyncIterable<Int16Array>;
 }
 
 /** Bounds on user input; all sizes in bytes. */

@@ -1,7 +1,8 @@
 /**
  * Where a queued track's audio comes from: the in-memory cache, else the Ogg/Opus the job
  * stored in the database (any process made it), else the Ogg/Opus file on the track's Discord
- * message, else a fresh render of the stored MIDI (when the studio offers it).
+ * message, else a fresh render of the stored MIDI (when the studio offers it): streamed, so
+ * playback starts after the first seconds are synthesised, and cached once complete.
  */
 import type { Client } from 'discord.js';
 import { MixtapeError } from '../../engine/errors.ts';
@@ -43,9 +44,26 @@ export function audioLoader(deps: { client: Client; store: Store; studio: Studio
     const stored = await deps.store.getTrackAudio(item.trackId).catch(() => null);
     const ogg = stored && isOggOpus(stored) ? stored : await oggFromMessage(deps.client, track);
     let audio: TrackAudio | null = ogg ? { ogg } : null;
+    if (!audio && deps.studio.renderPcmStream) {
+      const chunks = deps.studio.renderPcmStream(track.midi, { instrument: track.instrument });
+      return { stream: keptWhenWhole(chunks, (pcm) => deps.audio.set(item.trackId, { pcm })) };
+    }
     if (!audio && deps.studio.renderPcm) audio = { pcm: await deps.studio.renderPcm(track.midi, { instrument: track.instrument, tempo: track.tempo }) };
     if (!audio) throw new MixtapeError('NOT_FOUND', 'The audio of this track is no longer available.');
     deps.audio.set(item.trackId, audio);
     return audio;
   };
+}
+
+/** Passes the chunks on; once the last has passed, `keep` gets the whole audio (not when stopped early). */
+async function* keptWhenWhole(chunks: AsyncIterable<Int16Array>, keep: (pcm: Int16Array) => void): AsyncGenerator<Int16Array> {
+  const all: Int16Array[] = [];
+  for await (const chunk of chunks) {
+    all.push(chunk);
+    yield chunk;
+  }
+  const pcm = new Int16Array(all.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of all) { pcm.set(c, at); at += c.length; }
+  keep(pcm);
 }

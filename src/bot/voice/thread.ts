@@ -22,8 +22,6 @@ const handlers = new Map<number, Handler>();
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('./voice-thread.ts', import.meta.url), { workerData: { ca: tls.getCACertificates('default') } });
-  // The voice thread never keeps the process alive by itself (the gateway does while the bot runs).
-  w.unref();
   w.on('message', (event: VoiceEvent) => {
     handlers.get(event.id)?.(event);
     if (event.type === 'gone') handlers.delete(event.id);
@@ -41,6 +39,8 @@ function ensureWorker(): Worker {
   };
   w.on('error', (err) => lost(err.message));
   w.on('exit', (code) => lost(`exit code ${code}`));
+  // The voice thread never keeps the process alive by itself (the gateway does while the bot runs).
+  w.unref();
   worker = w;
   return w;
 }
