@@ -71,6 +71,7 @@ export function benchRows(parts: BenchParts): Row[] {
   const v = parts.voice?.result;
   if (v) {
     rows.push(row('voice', `first voice packet after /play, ${Math.round(v.musicSeconds)} s piece rendered from MIDI`, 'ms', v.streamedMs, v.wholeMs, 'whole render, then encode'));
+    rows.push(row('voice', `first voice packet after /radio (first piece: ${v.radioBars} bars celtic composed and rendered)`, 'ms', v.radioMs));
     for (const [name, ms] of Object.entries(v.probes)) rows.push(row('voice', `first voice packet after /${name}`, 'ms', ms));
   }
   const budget = `${MEMORY_BUDGET_MIB} MiB budget`;

@@ -55,8 +55,8 @@ export interface BenchOptions {
 
 /** Measuring windows: full run (about 2 minutes on 2 cores) and --quick (for tests). */
 export const PLAN = {
-  full: { trainingSeconds: 18, parallelSeconds: 12, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, coldRuns: 3, startRuns: 3, voiceBars: 90, voiceRuns: 3, memorySeconds: 6, botBars: 16 },
-  quick: { trainingSeconds: 2, parallelSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, coldRuns: 1, startRuns: 1, voiceBars: 12, voiceRuns: 1, memorySeconds: 2, botBars: 4 },
+  full: { trainingSeconds: 18, parallelSeconds: 12, generationSeconds: 9, renderRuns: 3, renderBars: 30, composeBars: 16, composeRuns: 7, coldRuns: 3, startRuns: 3, voiceBars: 90, voiceRuns: 3, radioBars: 16, memorySeconds: 6, botBars: 16 },
+  quick: { trainingSeconds: 2, parallelSeconds: 2, generationSeconds: 1.5, renderRuns: 1, renderBars: 4, composeBars: 4, composeRuns: 2, coldRuns: 1, startRuns: 1, voiceBars: 12, voiceRuns: 1, radioBars: 4, memorySeconds: 2, botBars: 4 },
 };
 
 /** Parses `--skip a,b`; unknown names are a MixtapeError. @example parseSkip('render,memory') // ['render', 'memory'] */
@@ -130,8 +130,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchParts> 
     parts.start = await measure(() => benchStart({ bars: plan.composeBars, runs: plan.startRuns }));
   }
   if (!skip.has('voice')) {
-    on(`voice: first Opus packet of a ${plan.voiceBars * 2} s piece, whole render vs streamed`, options.quick ? 5 : 20);
-    parts.voice = await measure(() => benchVoice({ bars: plan.voiceBars, runs: plan.voiceRuns }));
+    on(`voice: first Opus packet of a ${plan.voiceBars * 2} s piece, whole render vs streamed, and of /radio's first piece`, options.quick ? 8 : 30);
+    parts.voice = await measure(() => benchVoice({ bars: plan.voiceBars, runs: plan.voiceRuns, radioBars: plan.radioBars }));
   }
   if (!skip.has('memory')) {
     on('memory: training in a child process', plan.memorySeconds + 4);

@@ -65,9 +65,9 @@ test('bench --quick --json: training on two cores, cold CLI compose, the bot\'s 
   assert.equal(start.runs.length, 1);
   assert.ok(start.runs[0].readyMs > 0 && start.runs[0].ackMs >= 0 && start.runs[0].firstComposeMs > start.runs[0].ackMs, JSON.stringify(start));
   const v = report.parts.voice.result;
-  assert.ok(v.wholeMs > 0 && v.streamedMs > 0);
+  assert.ok(v.wholeMs > 0 && v.streamedMs > 0 && v.radioMs > 0);
   const rows = report.rows as JsonRow[];
-  for (const figure of ['training sequences/s on two cores', 'cold CLI compose', "bot's first /compose", 'first voice packet after /play']) {
+  for (const figure of ['training sequences/s on two cores', 'cold CLI compose', "bot's first /compose", 'first voice packet after /play', 'first voice packet after /radio']) {
     const r = rows.find((x) => x.figure.startsWith(figure));
     assert.ok(r && r.project > 0, figure);
   }

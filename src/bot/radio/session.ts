@@ -6,53 +6,21 @@
  */
 import type { SendableChannels } from 'discord.js';
 import { MixtapeError } from '../../engine/errors.ts';
-import { readMidi, writeMidi } from '../../engine/midi.ts';
 import { createRng, type Rng } from '../../engine/random.ts';
-import { beatToSeconds } from '../../engine/score.ts';
-import { musicalEndSeconds, scoreTail } from '../../engine/segue.ts';
-import { mixTailInto, slicePcm } from '../../render/mixdown.ts';
-import type { ComposeResult } from '../../studio/types.ts';
 import type { BotContext } from '../types.ts';
 import type { GuildPlayer } from '../voice/player.ts';
 import { ensureMember } from '../compose-flow.ts';
 import { trackMessage } from '../track-message.ts';
 import { isOggOpus } from '../voice/loader.ts';
 import { RadioStream } from './stream.ts';
+import { composePiece, type Piece, type RadioSettings } from './piece.ts';
 
-const RATE = 48000;
-/** Frames (samples per channel) in one 20 ms voice packet. */
-const FRAME = 960;
-/** Bars of a piece's ending the next one continues from. */
-export const PRIMER_BARS = 2;
-/** Seconds over which one piece fades into the next. */
-export const TRANSITION_SECONDS = 1;
+export { PRIMER_BARS, TRANSITION_SECONDS, type RadioSettings } from './piece.ts';
+
 /** Attempts at a piece before the radio gives up. */
 const ATTEMPTS = 3;
 /** A steer replaces the waiting piece only when the current one has this long left to play. */
 const RESTEER_SECONDS = 6;
-
-export interface RadioSettings {
-  genre: string;
-  instrument?: string;
-  temperature?: number;
-  /** bpm; absent: carried over from the piece before (the genre's default at first). */
-  tempo?: number;
-  /** New bars per piece. */
-  bars: number;
-}
-
-/** A composed piece, ready to play. */
-interface Piece {
-  result: ComposeResult;
-  settings: RadioSettings;
-  /** What the stream plays: the new bars, the fade from the previous piece included. */
-  pcm: Int16Array;
-  /** The ringing after the last bar, faded under the next piece. */
-  tail: Int16Array;
-  /** True when it carries on from a piece before it. */
-  continued: boolean;
-  trackId?: string;
-}
 
 export interface RadioDeps {
   ctx: BotContext;
@@ -186,32 +154,8 @@ export class RadioSession {
     throw error ?? new MixtapeError('UNAVAILABLE', 'the radio was stopped');
   }
 
-  private async compose(previous: Piece | null): Promise<Piece> {
-    const s = this.settings;
-    const primer = previous ? scoreTail(readMidi(previous.result.midi), PRIMER_BARS) : null;
-    const result = await this.deps.ctx.studio.composeTrack({
-      genre: s.genre,
-      bars: s.bars,
-      instrument: s.instrument,
-      temperature: s.temperature,
-      tempo: s.tempo ?? previous?.result.tempo,
-      seed: 1 + this.rng.int(2 ** 31 - 2),
-      primerMidi: primer ? writeMidi(primer) : undefined,
-      formats: ['ogg'],
-    });
-    if (!result.pcm?.length) throw new MixtapeError('UNAVAILABLE', 'the piece has no audio');
-    const score = readMidi(result.midi);
-    const end = musicalEndSeconds(score);
-    // The primer's bars are the previous piece's ending, already heard: start after them.
-    const from = primer ? beatToSeconds(score, primer.lengthBeats) : 0;
-    // The new bars to a whole 20 ms frame (the tail starts there), so pieces join without a gap.
-    const a = Math.round(from * RATE);
-    const b = a + Math.ceil((Math.round(end * RATE) - a) / FRAME) * FRAME;
-    const body = slicePcm(result.pcm, RATE, a / RATE, b / RATE);
-    const tail = slicePcm(result.pcm, RATE, b / RATE, b / RATE + TRANSITION_SECONDS);
-    // The transition: the previous piece's last notes ring out, fading, under the new bars.
-    const joined = previous?.tail.length ? mixTailInto(body, previous.tail) : body;
-    return { result, settings: { ...s }, pcm: joined, tail, continued: Boolean(previous) };
+  private compose(previous: Piece | null): Promise<Piece> {
+    return composePiece(this.deps.ctx.studio, this.settings, previous, 1 + this.rng.int(2 ** 31 - 2));
   }
 
   /** Saves the piece as a track and posts the now-playing message with its buttons. */
