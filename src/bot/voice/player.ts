@@ -143,8 +143,12 @@ export class GuildPlayer {
 
   /** Skips the current track. */
   skip(): void {
-    if (this.live) this.live.skipCurrent();
-    else this.link.send({ type: 'stop' });
+    if (this.live) return this.live.skipCurrent();
+    // The next track is chosen now, not when the voice thread says the old one stopped, so
+    // /nowplaying right after /skip already names it.
+    this.playId++;
+    this.link.send({ type: 'stop' });
+    void this.advance();
   }
 
   /** True while a live stream plays (the radio). */
