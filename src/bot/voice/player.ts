@@ -5,6 +5,7 @@
  * gateway adapter to it and decides what plays.
  */
 import type { DiscordGatewayAdapterCreator, DiscordGatewayAdapterImplementerMethods } from '@discordjs/voice';
+import { GatewayOpcodes } from 'discord.js';
 import type { Logger } from 'pino';
 import { MixtapeError } from '../../engine/errors.ts';
 import type { TrackAudio } from './audio-cache.ts';
@@ -215,7 +216,11 @@ export class GuildPlayer {
     this.current = null;
     this.playId++;
     for (const w of this.readyWaiters.splice(0)) w(false);
-    // The voice thread sends the leave payload through this adapter (still usable), then forgets it.
+    // Leave through the gateway at once, from this thread (a shutdown right after still leaves),
+    // unless the voice thread's connection is already gone (it left then); then end it there.
+    if (this.status !== 'destroyed') {
+      this.adapter.sendPayload({ op: GatewayOpcodes.VoiceStateUpdate, d: { guild_id: this.guildId, channel_id: null, self_deaf: true, self_mute: false } });
+    }
     this.link.send({ type: 'leave' });
     this.adapter.destroy();
     this.opts.onClose();

@@ -76,9 +76,10 @@ function join(id: number, guildId: string, channelId: string): void {
   });
 }
 
-function destroy(voice: Voice): void {
+/** Ends a connection; `leave`: send the gateway's leave payload (false when the main thread sent it). */
+function destroy(voice: Voice, leave = true): void {
   voice.player.stop(true);
-  if (voice.connection.state.status !== VoiceConnectionStatus.Destroyed) voice.connection.destroy();
+  if (voice.connection.state.status !== VoiceConnectionStatus.Destroyed) voice.connection.destroy(leave);
 }
 
 function play(id: number, voice: Voice, playId: number, source: Extract<VoiceCommand, { type: 'play' }>['source']): void {
@@ -138,7 +139,7 @@ function handle(m: VoiceCommand): void {
       voice.player.stop(true);
       break;
     case 'leave':
-      destroy(voice);
+      destroy(voice, false);
       break;
   }
 }
