@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { MixtapeError } from '../../engine/errors.ts';
 import type { TrackAudio } from './audio-cache.ts';
 import type { VoiceEvent } from './protocol.ts';
-import { openVoiceLink, type VoiceLink } from './thread.ts';
+import { THREAD_LOST, openVoiceLink, type VoiceLink } from './thread.ts';
 
 export interface QueueItem {
   trackId: string;
@@ -102,8 +102,8 @@ export class GuildPlayer {
         break;
       case 'status':
         this.status = e.status;
-        if (e.status === 'ready' || e.status === 'destroyed') for (const w of this.readyWaiters.splice(0)) w(e.status === 'ready');
-        if (e.status === 'destroyed') this.close();
+        if (e.status === 'ready' || e.status === 'destroyed' || e.status === THREAD_LOST) for (const w of this.readyWaiters.splice(0)) w(e.status === 'ready');
+        if (e.status === 'destroyed' || e.status === THREAD_LOST) this.close();
         break;
       case 'idle':
         if (e.playId === this.playId) void this.advance();

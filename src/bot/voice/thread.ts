@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import type { VoiceCommand, VoiceEvent } from './protocol.ts';
 
 type Handler = (event: VoiceEvent) => void;
+/** The status a player gets when the voice thread itself died (its connection never said goodbye). */
+export const THREAD_LOST = 'thread-lost';
 /** A command without the player id (the link adds it). */
 export type LinkCommand = VoiceCommand extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
 
@@ -32,7 +34,7 @@ function ensureWorker(): Worker {
     // Every player on it has lost its connection: tell them, as the thread would have.
     for (const [id, handler] of [...handlers]) {
       handler({ type: 'warn', id, message: `the voice thread stopped: ${why}` });
-      handler({ type: 'status', id, status: 'destroyed' });
+      handler({ type: 'status', id, status: THREAD_LOST });
       handler({ type: 'gone', id });
     }
     handlers.clear();
