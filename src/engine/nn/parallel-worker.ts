@@ -17,17 +17,17 @@ async function handle(m: ReplicaMessage): Promise<void> {
     net = new SequenceNetwork(m.spec, { learningRate: m.learningRate, clipNorm: m.clipNorm });
     net.setWeights(m.weights);
     const sizes = variableSizes(net);
-    slots = new GradientSlots(sizes, m.shared);
+    slots = new GradientSlots(sizes, m.spec.heads.length, m.shared);
     sum = sizes.map((n) => new Float32Array(n));
     return post({ type: 'ready' });
   }
   if (!net || !slots) throw new Error('the training worker was not initialised');
   if (m.type === 'gradients') {
     const { nll, correct, count } = net.gradients(m.batch, m.scales, slots.theirs);
-    slots.release();
     const used = process.threadCpuUsage(lastCpu);
     lastCpu = process.threadCpuUsage();
-    return post({ type: 'gradients', nll, correct, count, cpuMs: (used.user + used.system) / 1000 });
+    slots.stats.set([...nll, ...correct, ...count, (used.user + used.system) / 1000]);
+    return slots.finished(m.step);
   }
   if (m.type === 'apply') {
     slots.acquire();
@@ -39,5 +39,8 @@ async function handle(m: ReplicaMessage): Promise<void> {
 // Messages are handled strictly in order: an 'apply' always lands before the next 'gradients'.
 let queue = Promise.resolve();
 port.on('message', (m: ReplicaMessage) => {
-  queue = queue.then(() => handle(m)).catch((e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e) }));
+  queue = queue.then(() => handle(m)).catch((e: unknown) => {
+    post({ type: 'error', message: (e as Error)?.message ?? String(e) });
+    slots?.failed();
+  });
 });

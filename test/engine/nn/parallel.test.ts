@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../src/engine/nn/backend.ts';
 import { SequenceNetwork, type Batch, type NetSpec } from '../../../src/engine/nn/network.ts';
-import { DataParallel, sliceRows } from '../../../src/engine/nn/parallel.ts';
+import { DataParallel, GradientSlots, sliceRows } from '../../../src/engine/nn/parallel.ts';
 
 /** Seeded random batch; some targets are -1 (ignored) and unevenly spread, so the halves count differently. */
 function randomBatch(spec: NetSpec, B: number, T: number, seed: number): Batch {
@@ -79,4 +79,24 @@ test('trainNetwork with two workers ends on the same weights as with one', async
   assert.ok(maxDiff(one.net, two.net) < 5e-5, `weights differ by ${maxDiff(one.net, two.net)}`);
   one.net.dispose();
   two.net.dispose();
+});
+
+test('GradientSlots: disjoint shared views, mine + theirs by slot, and the worker-done counter', () => {
+  const slots = new GradientSlots([3, 2], 2);
+  const again = new GradientSlots([3, 2], 2, slots.buffer); // the worker's view of the same memory
+  slots.mine[0][0].set([1, 2, 3]);
+  slots.mine[1][0].set([10, 20, 30]);
+  again.theirs[0].set([0.5, 0.25, -3]);
+  again.theirs[1].set([7, 8]);
+  slots.mine[0][1].set([1, 1]);
+  const out = [new Float32Array(3), new Float32Array(2)];
+  assert.deepEqual(slots.sum(0, out).map((a) => [...a]), [[1.5, 2.25, 0], [8, 9]]);
+  assert.deepEqual([...slots.sum(1, out)[0]], [10.5, 20.25, 27]);
+  assert.equal(slots.waitFor(1, 0), false);
+  again.stats.set([1, 2, 3, 4, 5, 6, 7]);
+  again.finished(1);
+  assert.equal(slots.waitFor(1, 0), true);
+  assert.deepEqual([...slots.stats], [1, 2, 3, 4, 5, 6, 7]);
+  again.failed();
+  assert.equal(slots.waitFor(2, 60_000), false, 'a failed worker does not leave the main thread blocked');
 });
