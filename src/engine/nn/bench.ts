@@ -223,7 +223,7 @@ export interface DataParallelBench {
 export async function benchDataParallel(options: { seconds?: number; batch?: number } = {}): Promise<DataParallelBench> {
   const backend = await initBackend();
   const batch = options.batch ?? 128;
-  const rounds = 3;
+  const rounds = 6; // short alternating slices: a burst of other work hits both sides alike
   const slice = (options.seconds ?? 12) / (2 * rounds);
   const b = randomBatch(batch, 3);
   const one = new SequenceNetwork(benchSpec());
