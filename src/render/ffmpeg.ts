@@ -178,6 +178,8 @@ export function keepEncodersWarm(on = true): void {
   if (!on) stopIdleEncoders();
 }
 
+const REFILL_DELAY_MS = 30;
+
 const standbyEnabled = () => standbyWanted && process.env.MIXTAPE_ENCODER_STANDBY !== '0';
 
 /** An ffmpeg for these settings: the idle one when it is still alive, else a new one; an idle successor follows. */
@@ -199,10 +201,13 @@ function takeFfmpeg(ffmpeg: string, format: { sampleRate: number; channels: numb
       standby.set(key, next);
     } catch { /* no successor: the next compose starts its own */ }
   };
+  // The successor starts a moment later, not in the continuation of this encode: its fork
+  // blocks the event loop, and the caller's compose should finish first.
+  const refillSoon = () => void setTimeout(refill, REFILL_DELAY_MS).unref();
   return {
     write: (pcm) => {
       const out = taken.run.write(pcm);
-      out.then(refill, refill);
+      out.then(refillSoon, refillSoon);
       return out;
     },
     abort: () => taken.run.abort(),
