@@ -51,7 +51,7 @@ export function benchRows(parts: BenchParts): Row[] {
   const c = parts.compose?.result;
   if (c) {
     const what = `compose ${c.bars} bars ${c.genre} (${c.formats.join('+')} + picture)`;
-    rows.push(row('compose', `${what}, median of ${c.runs}`, 'ms', c.medianMs));
+    rows.push(row('compose', `${what}, median of ${c.runs}, ${c.restMs} ms apart`, 'ms', c.medianMs));
     rows.push(row('compose', '  generate (median)', 'ms', c.stages.generateMs));
     rows.push(row('compose', '  render (median)', 'ms', c.stages.renderMs));
     rows.push(row('compose', '  encode, ogg and mp3 in parallel (median)', 'ms', c.stages.encodeMs));
