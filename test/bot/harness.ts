@@ -149,6 +149,15 @@ export function replyText(fake: FakeDiscord, it: FakeInteraction, pred: (text: s
   }, ms, 'a reply');
 }
 
+/** Puts a user in (or out of) the voice channel and waits until the bot has seen it. */
+export async function setVoice(h: Harness, user: FakeUser, inChannel: boolean): Promise<void> {
+  h.fake.setVoice(user, inChannel ? h.fake.voiceChannelId : null);
+  await h.fake.waitFor(() => {
+    const state = h.bot.client.guilds.cache.get(h.fake.guildId)?.voiceStates.cache.get(user.id);
+    return (state?.channelId ?? null) === (inChannel ? h.fake.voiceChannelId : null);
+  }, 5000, 'voice state');
+}
+
 /** Polls an async condition every 20 ms until it is truthy; rejects after `ms`. */
 export async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 5000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;

@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, trackPosted, trackIdOf, replyText, type Harness } from './harness.ts';
+import { startHarness, setVoice, trackPosted, trackIdOf, replyText, type Harness } from './harness.ts';
 import { createTestStudio, sinePcm } from './test-studio.ts';
 import { decodedFrames, joinedPcm } from '../fake-discord/voice.ts';
 import type { FakeUser } from '../fake-discord/server.ts';
@@ -33,13 +33,7 @@ before(async () => {
 });
 after(async () => { release(); await h?.stop(); });
 
-async function voice(user: FakeUser, inChannel: boolean) {
-  h.fake.setVoice(user, inChannel ? h.fake.voiceChannelId : null);
-  await h.fake.waitFor(() => {
-    const state = h.bot.client.guilds.cache.get(h.fake.guildId)?.voiceStates.cache.get(user.id);
-    return (state?.channelId ?? null) === (inChannel ? h.fake.voiceChannelId : null);
-  }, 5000, 'voice state');
-}
+const voice = (user: FakeUser, inChannel: boolean) => setVoice(h, user, inChannel);
 
 /** Zero-crossing frequency of the left channel over its loud samples. */
 function hz(pcm: Int16Array): number {

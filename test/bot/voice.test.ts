@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, trackPosted, trackIdOf, ephemeralAnswer, replyText, type Harness } from './harness.ts';
+import { startHarness, setVoice, trackPosted, trackIdOf, ephemeralAnswer, replyText, type Harness } from './harness.ts';
 import { toneHz } from './test-studio.ts';
 import { decodedFrames, joinedPcm } from '../fake-discord/voice.ts';
 import type { FakeUser } from '../fake-discord/server.ts';
@@ -9,13 +9,9 @@ let h: Harness;
 before(async () => { h = await startHarness(); });
 after(async () => { await h?.stop(); });
 
-/** Puts a user in (or out of) the voice channel and waits until the bot has seen it. */
+/** Puts a user in (or out of) the voice channel, waits until the bot has seen it, and a moment more. */
 async function voice(user: FakeUser, inChannel: boolean) {
-  h.fake.setVoice(user, inChannel ? h.fake.voiceChannelId : null);
-  await h.fake.waitFor(() => {
-    const state = h.bot.client.guilds.cache.get(h.fake.guildId)?.voiceStates.cache.get(user.id);
-    return (state?.channelId ?? null) === (inChannel ? h.fake.voiceChannelId : null);
-  }, 5000, 'voice state');
+  await setVoice(h, user, inChannel);
   await new Promise((r) => setTimeout(r, 20));
 }
 

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startHarness, replyText, ephemeralAnswer, trackIdOf, trackPosted, type Harness } from '../bot/harness.ts';
+import { startHarness, setVoice, replyText, ephemeralAnswer, trackIdOf, trackPosted, type Harness } from '../bot/harness.ts';
 import { joinedPcm } from '../fake-discord/voice.ts';
 import type { FakeUser } from '../fake-discord/server.ts';
 import { createRadioStudio, toneRuns, type RadioStudio } from './radio-studio.ts';
@@ -28,13 +28,7 @@ before(async () => {
 });
 after(async () => { await h?.stop(); });
 
-async function voice(user: FakeUser, inChannel: boolean) {
-  h.fake.setVoice(user, inChannel ? h.fake.voiceChannelId : null);
-  await h.fake.waitFor(() => {
-    const state = h.bot.client.guilds.cache.get(h.fake.guildId)?.voiceStates.cache.get(user.id);
-    return (state?.channelId ?? null) === (inChannel ? h.fake.voiceChannelId : null);
-  }, 5000, 'voice state');
-}
+const voice = (user: FakeUser, inChannel: boolean) => setVoice(h, user, inChannel);
 
 const botLeft = () => h.fake.gatewayOps.some((o) => o.op === 4 && o.d.channel_id === null);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
