@@ -55,27 +55,43 @@ function planar(signal: Signal, channels: number): Float32Array[] {
 
 /** K-weighted energy (sum of squares over channels) per 100 ms step. */
 function stepEnergy(chans: Float32Array[], rate: number): Float64Array {
-  const [s, h] = kWeighting(rate);
+  const k = kWeighting(rate);
   const step = Math.round(rate * STEP_SECONDS);
   const steps = Math.floor((chans[0]?.length ?? 0) / step);
   const energy = new Float64Array(steps);
-  for (const x of chans) {
-    let sx1 = 0, sx2 = 0, sy1 = 0, sy2 = 0, hy1 = 0, hy2 = 0;
-    for (let k = 0; k < steps; k++) {
-      let sum = 0;
-      for (let i = k * step, end = i + step; i < end; i++) {
-        const v = x[i];
-        const y = s.b0 * v + s.b1 * sx1 + s.b2 * sx2 - s.a1 * sy1 - s.a2 * sy2;
-        sx2 = sx1; sx1 = v;
-        const z = y - 2 * sy1 + sy2 - h.a1 * hy1 - h.a2 * hy2; // high pass: b = [1, -2, 1]
-        sy2 = sy1; sy1 = y;
-        hy2 = hy1; hy1 = z;
-        sum += z * z;
-      }
-      energy[k] += sum;
+  for (const x of chans) weighSteps(x, k, new Float64Array(6), 0, steps * step, step, 0, energy);
+  return energy;
+}
+
+/**
+ * K-weights x[from, to) through the filter state `st` (shelf x1 x2 y1 y2, high pass y1 y2;
+ * updated), adds each 100 ms step it completes to energy[step index] and returns the sum of
+ * squares of the step left open (`partial` is the open step's sum so far).
+ */
+function weighSteps(x: Float32Array, [s, h]: [Biquad, Biquad], st: Float64Array, from: number, to: number, step: number, partial: number, energy: number[] | Float64Array): number {
+  // Read one by one: destructuring the state here made this loop twice as slow (V8 kept the values boxed).
+  let sx1 = st[0], sx2 = st[1], sy1 = st[2], sy2 = st[3], hy1 = st[4], hy2 = st[5];
+  let sum = partial;
+  for (let i = from; i < to; ) {
+    // Up to the end of the current step in one tight loop, then close the step.
+    const stepEnd = (Math.floor(i / step) + 1) * step;
+    for (const end = Math.min(to, stepEnd); i < end; i++) {
+      const v = x[i];
+      const y = s.b0 * v + s.b1 * sx1 + s.b2 * sx2 - s.a1 * sy1 - s.a2 * sy2;
+      sx2 = sx1; sx1 = v;
+      const z = y - 2 * sy1 + sy2 - h.a1 * hy1 - h.a2 * hy2; // high pass: b = [1, -2, 1]
+      sy2 = sy1; sy1 = y;
+      hy2 = hy1; hy1 = z;
+      sum += z * z;
+    }
+    if (i === stepEnd) {
+      const k = stepEnd / step - 1;
+      energy[k] = (energy[k] ?? 0) + sum;
+      sum = 0;
     }
   }
-  return energy;
+  st.set([sx1, sx2, sy1, sy2, hy1, hy2]);
+  return sum;
 }
 
 const lufs = (meanSquare: number) => -0.691 + 10 * Math.log10(meanSquare);
@@ -86,11 +102,7 @@ const lufs = (meanSquare: number) => -0.691 + 10 * Math.log10(meanSquare);
  * @example integratedLoudness(result.pcm, 48000) // e.g. -16.1
  */
 export function integratedLoudness(signal: Signal, sampleRate: number, channels = 2): number {
-  const energy = stepEnergy(planar(signal, channels), sampleRate);
-  const blockFrames = 4 * Math.round(sampleRate * STEP_SECONDS);
-  const blocks: number[] = [];
-  for (let k = 0; k + 4 <= energy.length; k++) blocks.push((energy[k] + energy[k + 1] + energy[k + 2] + energy[k + 3]) / blockFrames);
-  return gatedLoudness(blocks);
+  return gatedLoudness(stepEnergy(planar(signal, channels), sampleRate), Math.round(sampleRate * STEP_SECONDS));
 }
 
 // 4x oversampling for the true peak: a 48-tap windowed-sinc interpolator, 12 taps per phase.
@@ -117,22 +129,33 @@ const PHASES: Float64Array[] = Array.from({ length: OVERSAMPLE }, (_, p) => {
 export function truePeak(signal: Signal, channels = 2): number {
   const chans = planar(signal, channels);
   let samplePeak = 0;
-  for (const x of chans) for (let i = 0; i < x.length; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > samplePeak) samplePeak = v; }
+  for (const x of chans) samplePeak = maxAbs(x, 0, x.length, samplePeak);
   let peak = samplePeak;
-  const near = samplePeak / 2;
-  const half = TAPS_PER_PHASE / 2;
-  for (const x of chans) {
-    for (let i = half; i + half + 1 < x.length; i++) {
-      const v = x[i] < 0 ? -x[i] : x[i];
-      if (v < near) continue;
-      const prev = x[i - 1] < 0 ? -x[i - 1] : x[i - 1];
-      const next = x[i + 1] < 0 ? -x[i + 1] : x[i + 1];
-      if (v < prev || v < next) continue; // the continuous peak sits next to a sample peak
-      const y = oversampledPeak(x, i);
-      if (y > peak) peak = y;
-    }
-  }
+  for (const x of chans) peak = peakNearMaxima(x, TAPS_PER_PHASE / 2, x.length - TAPS_PER_PHASE / 2 - 1, samplePeak / 2, peak);
   return peak > 0 ? 20 * Math.log10(peak) : -Infinity;
+}
+
+/** The larger of `peak` and the largest |x[i]| for i in [from, to). */
+function maxAbs(x: Float32Array, from: number, to: number, peak: number): number {
+  for (let i = from; i < to; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > peak) peak = v; }
+  return peak;
+}
+
+/**
+ * The larger of `peak` and the oversampled peaks beside every local maximum of |x| at i in
+ * [from, to) that reaches `near` (the continuous peak sits next to a sample peak).
+ */
+function peakNearMaxima(x: Float32Array, from: number, to: number, near: number, peak: number): number {
+  for (let i = from; i < to; i++) {
+    const v = x[i] < 0 ? -x[i] : x[i];
+    if (v < near) continue;
+    const prev = x[i - 1] < 0 ? -x[i - 1] : x[i - 1];
+    const next = x[i + 1] < 0 ? -x[i + 1] : x[i + 1];
+    if (v < prev || v < next) continue;
+    const y = oversampledPeak(x, i);
+    if (y > peak) peak = y;
+  }
+  return peak;
 }
 
 /**
@@ -145,7 +168,7 @@ export class LoudnessMeter {
   private readonly k: [Biquad, Biquad];
   private readonly step: number;
   private readonly energy: number[] = [];
-  // Filter state per channel (shelf x1 x2 y1 y2, high pass y1 y2) and the open step's sums.
+  // K-weighting filter state per channel (see weighSteps) and the open step's sums.
   private readonly state = [new Float64Array(6), new Float64Array(6)];
   private sums = [0, 0];
   private measured = 0;
@@ -175,44 +198,12 @@ export class LoudnessMeter {
   /** Loudness (LUFS) and true peak (dBTP) of the frames measured, as if measured whole; `frames`: where the signal ends. */
   result(frames = this.measured): { loudness: number; truePeak: number; samplePeak: number } {
     this.addPeaks(frames, true);
-    const blockFrames = 4 * this.step;
-    const blocks: number[] = [];
-    const e = this.energy;
-    for (let k = 0; k + 4 <= e.length; k++) blocks.push((e[k] + e[k + 1] + e[k + 2] + e[k + 3]) / blockFrames);
-    return { loudness: gatedLoudness(blocks), truePeak: this.peak > 0 ? 20 * Math.log10(this.peak) : -Infinity, samplePeak: this.samplePeak };
+    return { loudness: gatedLoudness(this.energy, this.step), truePeak: this.peak > 0 ? 20 * Math.log10(this.peak) : -Infinity, samplePeak: this.samplePeak };
   }
 
   private addEnergy(end: number): void {
-    const [s, h] = this.k;
-    const chans = [this.left, this.right];
-    const start = this.measured;
-    for (let c = 0; c < 2; c++) {
-      const x = chans[c];
-      const st = this.state[c];
-      let [sx1, sx2, sy1, sy2, hy1, hy2] = st;
-      let sum = this.sums[c];
-      let inStep = start % this.step;
-      let k = Math.floor(start / this.step);
-      for (let i = start; i < end; i++) {
-        const v = x[i];
-        const y = s.b0 * v + s.b1 * sx1 + s.b2 * sx2 - s.a1 * sy1 - s.a2 * sy2;
-        sx2 = sx1; sx1 = v;
-        const z = y - 2 * sy1 + sy2 - h.a1 * hy1 - h.a2 * hy2;
-        sy2 = sy1; sy1 = y;
-        hy2 = hy1; hy1 = z;
-        sum += z * z;
-        if (++inStep === this.step) {
-          // Same order of additions as stepEnergy(): left's sum, then right's.
-          if (c === 0) this.energy[k] = sum;
-          else this.energy[k] += sum;
-          k++;
-          inStep = 0;
-          sum = 0;
-        }
-      }
-      st.set([sx1, sx2, sy1, sy2, hy1, hy2]);
-      this.sums[c] = sum;
-    }
+    // Left first, then right: the same order of additions per step as stepEnergy().
+    this.sums = [this.left, this.right].map((x, c) => weighSteps(x, this.k, this.state[c], this.measured, end, this.step, this.sums[c], this.energy));
     this.measured = end;
   }
 
@@ -221,29 +212,19 @@ export class LoudnessMeter {
     const half = TAPS_PER_PHASE / 2;
     // A maximum at i needs i + half + 1 < length; until the end, stay that far behind.
     const limit = final ? end - half - 1 : end - half - 2;
-    for (const x of [this.left, this.right]) {
-      for (let i = this.peaked; i < end && i < x.length; i++) { const v = x[i] < 0 ? -x[i] : x[i]; if (v > this.samplePeak) this.samplePeak = v; }
-    }
+    for (const x of [this.left, this.right]) this.samplePeak = maxAbs(x, this.peaked, Math.min(end, x.length), this.samplePeak);
     if (this.samplePeak > this.peak) this.peak = this.samplePeak;
-    const near = this.samplePeak / 2;
-    for (const x of [this.left, this.right]) {
-      for (let i = Math.max(this.peakedCandidates, half); i < limit; i++) {
-        const v = x[i] < 0 ? -x[i] : x[i];
-        if (v < near) continue;
-        const prev = x[i - 1] < 0 ? -x[i - 1] : x[i - 1];
-        const next = x[i + 1] < 0 ? -x[i + 1] : x[i + 1];
-        if (v < prev || v < next) continue;
-        const y = oversampledPeak(x, i);
-        if (y > this.peak) this.peak = y;
-      }
-    }
+    for (const x of [this.left, this.right]) this.peak = peakNearMaxima(x, Math.max(this.peakedCandidates, half), limit, this.samplePeak / 2, this.peak);
     this.peaked = Math.max(this.peaked, end);
     this.peakedCandidates = Math.max(this.peakedCandidates, limit);
   }
 }
 
-/** Gated integrated loudness of 400 ms block mean squares (BS.1770's two gates). */
-function gatedLoudness(blocks: number[]): number {
+/** Gated integrated loudness (BS.1770's two gates) of 400 ms blocks made of four 100 ms steps' energies. */
+function gatedLoudness(energy: ArrayLike<number>, step: number): number {
+  const blockFrames = 4 * step;
+  const blocks: number[] = [];
+  for (let k = 0; k + 4 <= energy.length; k++) blocks.push((energy[k] + energy[k + 1] + energy[k + 2] + energy[k + 3]) / blockFrames);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const loud = blocks.filter((z) => lufs(z) > ABSOLUTE_GATE);
   if (loud.length === 0) return -Infinity;
