@@ -22,7 +22,7 @@ export interface RenderedAudio {
   /** True when the file was longer than `maxSeconds` and was cut. */
   truncated: boolean;
   noteCount: number;
-  /** Time spent in the worker synthesising (parse + render + loudness). */
+  /** Time spent in the worker synthesising (parse + render; the loudness is measured beside it). */
   renderMs: number;
   /** Integrated loudness (LUFS) and true peak (dBTP) after normalisation; absent when `normalize: false`. */
   loudness?: number;
@@ -34,7 +34,7 @@ interface Pending {
   reject: (e: Error) => void;
   chunk?: (left: Float32Array, right: Float32Array) => void;
   options: RenderOptions;
-  /** A shared render: its arrays, and the meter that follows them as they fill. */
+  /** A render that is not streamed: its shared arrays, and the meter that follows them as they fill. */
   left?: Float32Array;
   right?: Float32Array;
   meter?: LoudnessMeter;
@@ -100,14 +100,14 @@ export class Renderer {
    * measures the loudness while it renders, so normalising costs only the gain at the end.
    */
   render(midi: Uint8Array, options: RenderOptions = {}): Promise<RenderedAudio> {
-    return this.request(midi, options, undefined, true);
+    return this.request(midi, options);
   }
 
-  private request(midi: Uint8Array, options: RenderOptions, chunk?: Pending['chunk'], shared = false): Promise<RenderedAudio> {
+  private request(midi: Uint8Array, options: RenderOptions, chunk?: Pending['chunk']): Promise<RenderedAudio> {
     if (this.failure || !this.worker) return Promise.reject(this.failure ?? new Error('renderer is closed'));
     const id = this.nextId++;
     const copy = midi.slice(); // the caller keeps its bytes; ours are transferred
-    const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options, shared };
+    const req: WorkerRequest = { type: 'render', id, midi: copy.buffer as ArrayBuffer, options };
     return new Promise<RenderedAudio>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, chunk, options });
       this.updateRef();
@@ -164,9 +164,9 @@ export class Renderer {
         return;
       case 'progress': return p.meter?.add(m.upTo);
       case 'done': {
-        const audio = p.left && p.right ? { ...toAudio(m), left: p.left.subarray(0, m.frames), right: p.right.subarray(0, m.frames) } : toAudio(m);
-        if (!p.meter) return this.finish(m.id, p, audio);
-        return this.normalize(m.id, p, audio, p.meter);
+        // A stream's audio went out in chunks: its answer has none.
+        const audio = toAudio(m, p.left?.subarray(0, m.frames) ?? new Float32Array(0), p.right?.subarray(0, m.frames) ?? new Float32Array(0));
+        return p.meter ? this.normalize(m.id, p, audio, p.meter) : this.finish(m.id, p, audio);
       }
       case 'limited': return this.finish(m.id, p, { ...p.done!, loudness: m.loudness, truePeak: m.truePeak });
       default:
@@ -219,11 +219,10 @@ export class Renderer {
   }
 }
 
-function toAudio(m: RenderDone): RenderedAudio {
+function toAudio(m: RenderDone, left: Float32Array, right: Float32Array): RenderedAudio {
   return {
-    left: m.left, right: m.right, sampleRate: m.sampleRate, durationSeconds: m.frames / m.sampleRate,
+    left, right, sampleRate: m.sampleRate, durationSeconds: m.frames / m.sampleRate,
     musicSeconds: m.musicSeconds, truncated: m.truncated, noteCount: m.noteCount, renderMs: m.renderMs,
-    loudness: m.loudness, truePeak: m.truePeak,
   };
 }
 

@@ -47,30 +47,26 @@ export interface WorkerInit {
 }
 
 /**
- * `shared`: the audio is written into SharedArrayBuffers announced first (`buffers`), with
- * `progress` as frames are done, so the main thread measures loudness while the synth runs;
- * the worker then does not normalise, and `limit` asks it for the limiter when a gain needs one.
+ * A render that is not streamed writes its audio into SharedArrayBuffers announced first
+ * (`buffers`), with `progress` as frames are done, so the main thread measures the loudness
+ * while the synth runs and applies the gain; `limit` asks the worker for the limiter when a
+ * gain would pass the ceiling.
  */
 export type WorkerRequest =
-  | { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions; shared?: boolean }
+  | { type: 'render'; id: number; midi: ArrayBuffer; options: RenderOptions }
   | { type: 'limit'; id: number; left: Float32Array; right: Float32Array; gainDb: number; target?: number };
 
+/** The figures of a finished render (its audio is in the shared buffers, or went out in chunks). */
 export interface RenderDone {
   type: 'done';
   id: number;
-  left: Float32Array;
-  right: Float32Array;
   sampleRate: number;
+  /** Frames of audio (the shared arrays are longer). */
+  frames: number;
   truncated: boolean;
   noteCount: number;
   musicSeconds: number;
-  gain: number;
   renderMs: number;
-  /** Integrated loudness (LUFS) and true peak (dBTP) after normalisation; absent when not normalised. */
-  loudness?: number;
-  truePeak?: number;
-  /** Frames of audio (a shared render's arrays are longer). */
-  frames: number;
 }
 
 export type WorkerReply =

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Synthesizer as SynthesizerType } from 'js-synthesizer';
 import { MixtapeError } from '../engine/errors.ts';
 import { parseSmf, type TimedEvent } from './smf.ts';
-import { normalizeLoudness, type LoudnessResult } from './loudness.ts';
+import { normalizeLoudness } from './loudness.ts';
 import { dropCache, soundfontBytes, type FontSource } from './soundfont-cache.ts';
 import type { RenderOptions, WorkerReply, WorkerRequest, WorkerInit } from './synth-protocol.ts';
 import { SAMPLE_RATE, resolveEffects } from './synth-protocol.ts';
@@ -124,11 +124,11 @@ function reset(synth: SynthesizerType, options: RenderOptions): void {
 type OnRendered = (upTo: number, left: Float32Array, right: Float32Array, final: boolean) => void;
 
 /**
- * Renders one MIDI file to stereo float PCM, tail included. `shared`: into SharedArrayBuffers
- * (given to `onBuffers` before synthesis), left untrimmed and not normalised: the main thread
- * measures them as they fill.
+ * Renders one MIDI file to stereo float PCM, tail included, reporting progress to `onRendered`.
+ * `shared`: the audio goes into SharedArrayBuffers given to it before synthesis; the main thread
+ * measures and normalises them as they fill (a stream normalises its own chunks instead).
  */
-function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions, onRendered: OnRendered = () => {}, shared?: (left: Float32Array, right: Float32Array) => void) {
+function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOptions, onRendered: OnRendered, shared?: (left: Float32Array, right: Float32Array) => void) {
   const t0 = performance.now();
   const seq = parseSmf(midi);
   const maxNotes = options.maxNotes ?? 20_000;
@@ -172,22 +172,9 @@ function renderMidi(synth: SynthesizerType, midi: Uint8Array, options: RenderOpt
   }
   onRendered(end, left, right, true);
   synth.midiAllSoundsOff();
-  let gain = 1;
-  let loudness: LoudnessResult | undefined;
-  if (options.normalize !== false && !options.stream && !shared) {
-    // Every render lands on one loudness (EBU R128), limited under the true-peak ceiling.
-    const l = left.subarray(0, end);
-    const r = right.subarray(0, end);
-    loudness = normalizeLoudness(l, r, SAMPLE_RATE, { target: options.loudness });
-    gain = 10 ** (loudness.gainDb / 20);
-  }
-  // Trim without copying: ArrayBuffer#transfer(newLength) truncates in place where it can.
-  const bytes = end * 4;
-  const trim = (a: Float32Array) => (shared ? a.subarray(0, end) : new Float32Array((a.buffer as ArrayBuffer & { transfer(n: number): ArrayBuffer }).transfer(bytes)));
   return {
-    left: trim(left), right: trim(right), frames: end, truncated, noteCount: seq.noteCount,
-    musicSeconds: Math.min(seq.endSeconds, bodyFrames / SAMPLE_RATE), gain, renderMs: performance.now() - t0,
-    loudness: loudness?.after, truePeak: loudness?.truePeak,
+    frames: end, truncated, noteCount: seq.noteCount,
+    musicSeconds: Math.min(seq.endSeconds, bodyFrames / SAMPLE_RATE), renderMs: performance.now() - t0,
   };
 }
 
@@ -214,7 +201,7 @@ function streamer(id: number, stream: NonNullable<RenderOptions['stream']>, opti
   };
 }
 
-/** Tells the main thread how far a shared render has got, every half second of audio or so. */
+/** Tells the main thread how far a render has got, every half second of audio or so. */
 function progress(id: number): OnRendered {
   let told = 0;
   return (upTo, _l, _r, final) => {
@@ -224,7 +211,7 @@ function progress(id: number): OnRendered {
   };
 }
 
-/** The limiter for a shared render whose gain would pass the ceiling (the main thread measured it). */
+/** The limiter for a render whose gain would pass the ceiling (the main thread measured it). */
 function limitShared(req: Extract<WorkerRequest, { type: 'limit' }>): void {
   try {
     const r = normalizeLoudness(req.left, req.right, SAMPLE_RATE, { target: req.target, fixedGainDb: req.gainDb });
@@ -245,13 +232,12 @@ start().then(
     port.on('message', (req: WorkerRequest) => {
       if (req.type === 'limit') return limitShared(req);
       try {
+        // A stream's audio goes out in chunks; any other render's is shared with the caller as it is written.
         const stream = req.options.stream;
-        const onRendered = stream ? streamer(req.id, stream, req.options) : req.shared ? progress(req.id) : undefined;
-        const onBuffers = req.shared && !stream ? (left: Float32Array, right: Float32Array) => post({ type: 'buffers', id: req.id, left, right }) : undefined;
-        const r = renderMidi(synth, new Uint8Array(req.midi), req.options, onRendered, onBuffers);
-        // A stream's audio went out in chunks, a shared one is already the caller's: the answer carries only the figures.
-        const audio = stream || onBuffers ? { left: new Float32Array(0), right: new Float32Array(0) } : { left: r.left, right: r.right };
-        post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r, ...audio }, [audio.left.buffer as ArrayBuffer, audio.right.buffer as ArrayBuffer]);
+        const r = stream
+          ? renderMidi(synth, new Uint8Array(req.midi), req.options, streamer(req.id, stream, req.options))
+          : renderMidi(synth, new Uint8Array(req.midi), req.options, progress(req.id), (left, right) => post({ type: 'buffers', id: req.id, left, right }));
+        post({ type: 'done', id: req.id, sampleRate: SAMPLE_RATE, ...r });
       } catch (e) {
         try { synth.midiAllSoundsOff(); } catch { /* the synth is reset on the next request anyway */ }
         post(errorReply(req.id, e));
