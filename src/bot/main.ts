@@ -14,7 +14,7 @@ import { createBullJobs } from '../queue/bullmq.ts';
 import { startBullWorker } from '../worker/bullmq-worker.ts';
 import { startHealthServer } from '../worker/health.ts';
 import { Metrics } from '../worker/metrics.ts';
-import { installProcessGuards } from './guards.ts';
+import { installProcessGuards, onStopSignal } from './guards.ts';
 import { DEFAULT_LIMITS, type BotLimits, type Studio } from './types.ts';
 import { TRAIN_FILE_OPTIONS } from './commands/train.ts';
 import { startWebFromConfig, webUrlOf } from '../web/start.ts';
@@ -101,10 +101,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
         ...(jobs ? { redis: async () => { await jobs.redis.ping(); } } : {}),
       },
     });
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    onStopSignal(async (signal) => {
       log.info({ signal }, 'shutting down');
       await bot.stop().catch((err) => log.warn({ err: err.message }, 'stop failed'));
       await worker?.close().catch(() => undefined);
@@ -113,10 +110,7 @@ export async function main(role: BotRole = 'all'): Promise<number> {
       await queue.close().catch(() => undefined);
       await health?.close().catch(() => undefined);
       await store.close().catch(() => undefined);
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
     return 0;
   } catch (e) {
     // Never the token: discord.js's login error names no secret, and our messages neither.

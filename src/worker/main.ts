@@ -7,7 +7,7 @@ import { configFromEnvironment, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../storage/index.ts';
 import { isMixtapeError } from '../engine/errors.ts';
-import { installProcessGuards } from '../bot/guards.ts';
+import { installProcessGuards, onStopSignal } from '../bot/guards.ts';
 import { DEFAULT_LIMITS } from '../bot/types.ts';
 import { createDelivery } from '../delivery/rest.ts';
 import { startBullWorker } from './bullmq-worker.ts';
@@ -65,19 +65,13 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       },
     });
     log.info({ concurrency: options.concurrency ?? config.limits.concurrency, queue: config.scale.queueName }, 'worker ready');
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    onStopSignal(async (signal) => {
       log.info({ signal }, 'draining: finishing the running jobs, taking no new ones');
       await worker.close().catch((err) => log.warn({ err: err.message }, 'worker close failed'));
       await health?.close().catch(() => undefined);
       await store.close().catch(() => undefined);
       log.info('worker stopped');
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void shutdown('SIGINT'));
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
     return 0;
   } catch (e) {
     log.fatal({ err: isMixtapeError(e) ? e.message : (e as Error).message }, 'could not start the worker');
