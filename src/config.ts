@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { MixtapeError } from './engine/errors.ts';
+import { isMixtapeError, MixtapeError } from './engine/errors.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -196,6 +196,16 @@ export function readEnvFile(path = '.env'): Record<string, string> {
 /** The configuration of this process: `.env` (if any) under the real environment, which wins. */
 export function configFromEnvironment(envFile = '.env'): Config {
   return loadConfig({ ...readEnvFile(envFile), ...process.env });
+}
+
+/** This process's configuration, or undefined after printing in one line why it is invalid (for a main that then exits 1). */
+export function configOrReport(): Config | undefined {
+  try {
+    return configFromEnvironment();
+  } catch (e) {
+    console.error(isMixtapeError(e) ? e.message : String(e));
+    return undefined;
+  }
 }
 
 /** True when the bot has what it needs to log in. */

@@ -4,7 +4,7 @@
  * registers the commands and runs until SIGINT/SIGTERM. `mixtape bot` runs the same gateway
  * without jobs (workers take them from Redis); SHARDS=auto|N splits it into shard processes.
  */
-import { canStartBot, configFromEnvironment, missingTokenHelp, type Config } from '../config.ts';
+import { canStartBot, configOrReport, missingTokenHelp, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../storage/index.ts';
 import { createQueue } from '../queue/index.ts';
@@ -35,13 +35,8 @@ export type BotRole = 'all' | 'bot';
 
 /** Runs the bot; resolves with an exit code when it cannot start. */
 export async function main(role: BotRole = 'all'): Promise<number> {
-  let config: Config;
-  try {
-    config = configFromEnvironment();
-  } catch (e) {
-    console.error(isMixtapeError(e) ? e.message : String(e));
-    return 1;
-  }
+  const config = configOrReport();
+  if (!config) return 1;
   if (!canStartBot(config)) {
     console.error(missingTokenHelp());
     return 1;

@@ -3,7 +3,7 @@
  * machine that reaches Redis and the database. No gateway connection: answers go over REST
  * with each interaction's token. SIGTERM: stop taking jobs, finish the running ones, exit.
  */
-import { configFromEnvironment, type Config } from '../config.ts';
+import { configOrReport } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openStore } from '../storage/index.ts';
 import { isMixtapeError } from '../engine/errors.ts';
@@ -19,13 +19,8 @@ export const NEEDS_REDIS = 'mixtape worker takes jobs from Redis: set REDIS_URL 
 
 /** Runs a worker until SIGINT/SIGTERM; resolves with an exit code when it cannot start. */
 export async function runWorker(options: { concurrency?: number } = {}): Promise<number> {
-  let config: Config;
-  try {
-    config = configFromEnvironment();
-  } catch (e) {
-    console.error(isMixtapeError(e) ? e.message : String(e));
-    return 1;
-  }
+  const config = configOrReport();
+  if (!config) return 1;
   const redisUrl = config.scale.redisUrl;
   if (!redisUrl) {
     console.error(NEEDS_REDIS);
