@@ -124,3 +124,19 @@ test('npm start without a token explains what to set and exits non-zero', () => 
   assert.match(r.stderr, /DISCORD_TOKEN/);
   assert.match(r.stderr, /npx mixtape compose/);
 });
+
+test('npm start and mixtape worker with an invalid setting say which in one line and exit 1', () => {
+  const cwd = mkdtempSync(`${tmpdir()}/mixtape-start-`);
+  try {
+    for (const script of ['../../src/bot/main.ts', '../../src/worker/main.ts']) {
+      const path = new URL(script, import.meta.url).pathname;
+      const env = { PATH: process.env.PATH ?? '', DISCORD_TOKEN: 'not-a-token', DISCORD_APP_ID: '123', REDIS_URL: 'redis://127.0.0.1:6379' };
+      const r = spawnSync(process.execPath, [path], { cwd, env, encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.status, 1, script);
+      assert.match(r.stderr, /DISCORD_TOKEN does not look like a bot token/, script);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${script}: ${r.stderr}`);
+    }
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
