@@ -21,13 +21,22 @@ export interface OpusOptions {
 }
 
 /**
+ * A 48 kHz stereo Opus encoder for music at `bitrate` bits per second (default 96,000); free it
+ * with `delete()`. @example const enc = opusEncoder(); enc.encode(frameBytes, FRAME_SAMPLES); enc.delete()
+ */
+export function opusEncoder(bitrate = 96000): OpusScriptType {
+  const encoder = new OpusScript(OPUS_RATE, OPUS_CHANNELS, OpusScript.Application.AUDIO);
+  encoder.encoderCTL(OPUS_SET_BITRATE, bitrate);
+  return encoder;
+}
+
+/**
  * Encodes interleaved stereo s16 PCM into Opus packets lazily, one per 20 ms; the last frame is zero-padded.
  * @example for (const packet of opusPackets(pcm)) send(packet)
  */
 export function* opusPackets(pcm: Int16Array, options: OpusOptions = {}): Generator<Buffer> {
-  const encoder = new OpusScript(OPUS_RATE, OPUS_CHANNELS, OpusScript.Application.AUDIO);
+  const encoder = opusEncoder(options.bitrate);
   try {
-    encoder.encoderCTL(OPUS_SET_BITRATE, options.bitrate ?? 96000);
     const frame = FRAME_SAMPLES * OPUS_CHANNELS;
     const pcmBytes = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
     for (let i = 0; i < pcm.length; i += frame) {

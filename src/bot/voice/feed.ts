@@ -8,17 +8,14 @@
  * silence. A 'live' feed (the radio) never ends by itself: with nothing queued it plays
  * silence frames and counts them (`underrunMs`).
  */
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type OpusScriptType from 'opusscript';
-
-const OpusScript = createRequire(import.meta.url)('opusscript') as typeof OpusScriptType;
+import { opusEncoder } from '../../render/opus.ts';
 
 /** Samples (both channels) in one 20 ms frame at 48 kHz stereo. */
 export const FRAME_SAMPLES = 1920;
 /** Opus's silence frame, as Discord expects it. */
 export const SILENCE_PACKET = Buffer.from([0xf8, 0xff, 0xfe]);
-const OPUS_SET_BITRATE = 4002;
 /** Packets encoded ahead of playback (3 s): a late thread has this much before anyone hears it. */
 const AHEAD = 150;
 /** Frames encoded per turn of the event loop (a few ms), so the packet timer is never held up. */
@@ -69,8 +66,7 @@ export class PacketFeed {
 
   constructor(opts: FeedOptions) {
     this.opts = opts;
-    this.encoder = new OpusScript(48000, 2, OpusScript.Application.AUDIO);
-    this.encoder.encoderCTL(OPUS_SET_BITRATE, opts.bitrate ?? 96000);
+    this.encoder = opusEncoder(opts.bitrate);
     // One packet buffered: what is queued later (a steered piece) is heard at once.
     this.readable = new Readable({ objectMode: true, highWaterMark: 1, read: () => this.serve(), destroy: (err, cb) => { this.dispose(); cb(err); } });
   }
